@@ -1,0 +1,49 @@
+"""Measure alignment against the dev annotation: link precision, claim and pair recall.
+
+Usage: python bench/evaluate.py [GOLD_JSON] [--corpus DIR]
+Defaults: tests/data/gold-dev.json and corpus/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from briefing import alignment, cleaning, corpus, evaluation, segmentation
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("gold", nargs="?", type=Path, default=Path("tests/data/gold-dev.json"))
+    parser.add_argument("--corpus", type=Path, default=Path("corpus"))
+    parser.add_argument("--verbose", action="store_true", help="print every predicted cluster")
+    args = parser.parse_args()
+    loaded = corpus.load(args.corpus)
+    started = time.perf_counter()
+    passages = [p for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]
+    result = alignment.align(passages)
+    elapsed = time.perf_counter() - started
+    gold = evaluation.load_gold(args.gold, loaded.articles)
+    scores = evaluation.score(result, gold)
+    if args.verbose:
+        by_id = {p.id: p for p in result.passages}
+        for cluster in result.clusters:
+            claims = [evaluation.claims_of(by_id[p], gold) for p in cluster.passages]
+            print(f"{cluster.id} score={cluster.score:.2f} claims={sorted(set().union(*claims))}")
+            for pid in cluster.passages:
+                print(f"   {pid:22} {by_id[pid].text[:110]}")
+    print(f"passages {len(passages)}  clusters {len(result.clusters)}  time {elapsed:.2f}s")
+    print(
+        f"links {scores.links}  precision {scores.precision:.3f}  "
+        f"(annotated-only {scores.annotated_precision:.3f})  "
+        f"claim recall {scores.found_claims}/{scores.claims} = {scores.claim_recall:.3f}  "
+        f"pair recall {scores.found_pairs}/{scores.gold_pairs} = {scores.pair_recall:.3f}  "
+        f"F1 {scores.f1:.3f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

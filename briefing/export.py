@@ -1,0 +1,88 @@
+"""The briefing as a JSON document (schema "briefing/1"), the contract other tools consume."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from typing import Any
+
+from briefing import __version__
+from briefing.models import Briefing, Point
+
+SCHEMA_ID = "briefing/1"
+
+
+def to_document(briefing: Briefing) -> dict[str, Any]:
+    """Everything the PDF shows, with offsets into the source files."""
+    return {
+        "schema": SCHEMA_ID,
+        "generator": f"briefing {__version__}",
+        "title": briefing.title,
+        "description": briefing.description,
+        "built": briefing.built.isoformat(),
+        "documents": [
+            {
+                "id": c.article.id,
+                "path": c.article.path,
+                "outlet": c.article.outlet,
+                "title": c.article.title,
+                "published": c.article.published.isoformat() if c.article.published else None,
+                "author": c.article.author,
+                "url": c.article.url,
+                "sha256": c.article.sha256,
+            }
+            for c in briefing.articles
+        ],
+        "passages": [
+            {"id": p.id, "doc": p.doc, "start": p.start, "end": p.end, "text": p.text}
+            for p in briefing.alignment.passages
+        ],
+        "clusters": [
+            {
+                "id": c.id,
+                "passages": list(c.passages),
+                "outlets": list(c.outlets),
+                "score": c.score,
+                "links": [
+                    {"a": link.a, "b": link.b, "score": link.score, "shared": list(link.shared)}
+                    for link in c.links
+                ],
+            }
+            for c in briefing.alignment.clusters
+        ],
+        "consensus": [_point(p) for p in briefing.consensus],
+        "themes": [
+            {
+                "id": t.id,
+                "title": t.title,
+                "question": t.question,
+                "points": [_point(p) for p in t.points],
+                "unique": [_point(p) for p in t.unique],
+            }
+            for t in briefing.themes
+        ],
+        "unique": [_point(p) for p in briefing.unique],
+        "removed": [
+            {"doc": r.doc, "start": r.start, "end": r.end, "reason": r.reason}
+            for c in briefing.articles
+            for r in c.removed
+        ],
+        "warnings": list(briefing.warnings),
+    }
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of the document, shipped inside the package."""
+    text = files("briefing").joinpath("schema", "briefing-1.schema.json").read_text(encoding="utf-8")
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+def _point(point: Point) -> dict[str, Any]:
+    return {
+        "text": point.text,
+        "passage": point.passage,
+        "passages": list(point.passages),
+        "outlets": list(point.outlets),
+        "cluster": point.cluster,
+    }

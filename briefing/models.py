@@ -1,0 +1,190 @@
+"""Frozen dataclasses passed between the stages, and the run's Settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+FurnitureReason = Literal[
+    "advertisement",
+    "byline",
+    "caption",
+    "credit",
+    "duplicate",
+    "heading",
+    "headline",
+    "masthead",
+    "promo",
+    "teaser",
+    "trailer",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Span:
+    """A half-open character span ``text[start:end]`` of one document."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThemeSpec:
+    """A theme as the manifest defines it: the question and the words that define it."""
+
+    id: str
+    title: str
+    question: str = ""
+    terms: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArticleMeta:
+    """What the manifest says about one article file."""
+
+    file: str
+    outlet: str | None = None
+    title: str | None = None
+    published: dt.date | None = None
+    author: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Manifest:
+    """The corpus folder's own configuration (``briefing.toml``); empty when absent."""
+
+    path: Path | None = None
+    title: str | None = None
+    description: str | None = None
+    themes: tuple[ThemeSpec, ...] = ()
+    articles: tuple[ArticleMeta, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    """One article as read from the corpus: its exact text and what is known of it."""
+
+    id: str
+    path: str  # relative to the corpus folder, with forward slashes
+    outlet: str
+    title: str
+    published: dt.date | None
+    author: str | None
+    url: str | None
+    sha256: str
+    text: str  # as Path.read_text(encoding="utf-8") gives it; offsets refer to this
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Removal:
+    """A span of an article left out of the analysis as page furniture."""
+
+    doc: str
+    start: int
+    end: int
+    reason: FurnitureReason
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CleanArticle:
+    """An article with its page furniture marked (never deleted) and its body spans."""
+
+    article: Article
+    removed: tuple[Removal, ...]
+    body: tuple[Span, ...]  # paragraphs (or their kept parts) that carry the story
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Passage:
+    """A unit of text that is aligned: a sentence or clause with offsets into its article."""
+
+    id: str
+    doc: str
+    outlet: str  # passages of one outlet are never aligned with each other
+    start: int
+    end: int
+    text: str
+    paragraph: int  # index of the body paragraph it belongs to
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Link:
+    """A claim that two passages of different outlets report the same thing."""
+
+    a: str
+    b: str
+    score: float  # calibrated probability of "same claim", 0 to 1
+    shared: tuple[str, ...] = ()  # words both passages carry, as rapidfuzz aligns them
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cluster:
+    """Passages from two or more outlets that report the same claim."""
+
+    id: str
+    passages: tuple[str, ...]
+    outlets: tuple[str, ...]  # outlet names, sorted
+    score: float  # mean link probability within the cluster, 0 to 1
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Alignment:
+    """The result of aligning a corpus: its passages and the clusters among them."""
+
+    passages: tuple[Passage, ...]
+    clusters: tuple[Cluster, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Point:
+    """A key point: an extractive statement and the passages that back it."""
+
+    text: str
+    passage: str  # the passage the text is taken from
+    passages: tuple[str, ...]  # every passage cited
+    outlets: tuple[str, ...]  # outlet names, sorted
+    cluster: str | None  # None when only one outlet reports it
+    relevance: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThemeSection:
+    """One theme of the briefing: its key points and what only one outlet reports."""
+
+    id: str
+    title: str
+    question: str
+    points: tuple[Point, ...]
+    unique: tuple[Point, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Briefing:
+    """Everything the report renders, in the order it renders it."""
+
+    title: str
+    description: str | None
+    built: dt.date
+    corpus: Path
+    articles: tuple[CleanArticle, ...]
+    alignment: Alignment
+    consensus: tuple[Point, ...]  # claims most outlets share, across themes
+    themes: tuple[ThemeSection, ...]
+    unique: tuple[Point, ...]  # notable claims that only one outlet reports
+    warnings: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()  # article files that could not be used
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Options of one run; every field has the default the CLI uses."""
+
+    built: dt.date = field(default_factory=dt.date.today)
+    strict: bool = False
+    max_points: int = 10  # per theme
+    max_words: int = 450  # per theme

@@ -1,0 +1,102 @@
+"""build_briefing(): the one place that knows the order of the stages, and writing the outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing import alignment, cleaning, corpus, export, report, segmentation, themes
+from briefing.errors import BriefingError, OutputError
+from briefing.models import Briefing, Settings
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outputs:
+    """The files one build wrote."""
+
+    pdf: Path
+    html: Path
+    json: Path
+
+
+def build_briefing(folder: Path, *, settings: Settings, progress: Progress | None = None) -> Briefing:
+    """Load, clean, split, align and select: everything but rendering."""
+    say = progress or (lambda _message: None)
+    loaded = corpus.load(folder)
+    if settings.strict and loaded.warnings:
+        raise BriefingError(f"{loaded.warnings[0]} (--strict stops at the first warning)")
+    say(f"loaded {len(loaded.articles)} articles from {folder}")
+    cleaned = tuple(cleaning.clean(article) for article in loaded.articles)
+    passages = tuple(p for article in cleaned for p in segmentation.split(article))
+    say(f"split into {len(passages)} passages")
+    aligned = alignment.align(passages)
+    say(f"aligned {len(aligned.clusters)} shared claims")
+    outlets = len({a.outlet for a in loaded.articles})
+    consensus, sections, unique = themes.select(
+        aligned, loaded.manifest.themes, outlets=outlets, settings=settings
+    )
+    warnings = list(loaded.warnings)
+    if outlets < 2:
+        warnings.append(f"{folder}: only one outlet, so nothing can be aligned across outlets")
+    for section in sections:
+        if not section.points and not section.unique:
+            warnings.append(f"theme {section.id!r}: no passage matches its terms; add terms to it")
+    return Briefing(
+        title=loaded.manifest.title or f"Briefing: {folder.resolve().name}",
+        description=loaded.manifest.description,
+        built=settings.built,
+        corpus=folder,
+        articles=cleaned,
+        alignment=aligned,
+        consensus=consensus,
+        themes=sections,
+        unique=unique,
+        warnings=tuple(warnings),
+        skipped=loaded.skipped,
+    )
+
+
+def write_outputs(briefing: Briefing, out: Path, *, progress: Progress | None = None) -> Outputs:
+    """Render and write briefing.{html,json,pdf} into ``out``, each atomically."""
+    say = progress or (lambda _message: None)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot create the output folder ({exc.strerror}); pass --out") from None
+    document = export.to_document(briefing)
+    html = report.render_html(briefing)
+    say("rendering the PDF")
+    pdf = report.render_pdf(html, briefing)
+    outputs = Outputs(pdf=out / "briefing.pdf", html=out / "briefing.html", json=out / "briefing.json")
+    write_atomic(outputs.json, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
+    write_atomic(outputs.html, html.encode())
+    write_atomic(outputs.pdf, pdf)
+    return outputs
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it into place."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot be written ({exc.strerror}); check the --out folder") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,155 @@
+"""Render a Briefing to HTML with Jinja2, then to PDF with WeasyPrint (imported lazily)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from briefing import __version__
+from briefing.errors import BriefingError
+from briefing.models import Briefing, Point
+
+TEMPLATE = "briefing.html.j2"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Segment:
+    """A run of article text as the report shows it: shared by N outlets, unique, or plain."""
+
+    text: str
+    anchor: str
+    level: int  # how many outlets share it; 1 = this outlet alone
+    cluster: str | None
+
+
+def templates_dir() -> Path:
+    """The templates shipped in the wheel, or the checkout's top-level templates/ folder."""
+    inside = Path(__file__).parent / "templates"
+    if inside.is_dir():
+        return inside
+    return Path(__file__).parent.parent / "templates"
+
+
+def render_html(briefing: Briefing) -> str:
+    """The briefing as one self-contained HTML page (styles linked from templates/)."""
+    return _environment().get_template(TEMPLATE).render(**_context(briefing))
+
+
+def render_pdf(html: str, briefing: Briefing) -> bytes:
+    """Lay out the HTML with WeasyPrint; only files under templates/ may be fetched."""
+    import weasyprint  # lazy: importing it costs most of a second
+
+    del briefing
+    base = templates_dir()
+    document = weasyprint.HTML(string=html, base_url=str(base) + "/", url_fetcher=_fetcher(base))
+    pdf = document.write_pdf(uncompressed_pdf=False)
+    if pdf is None:  # pragma: no cover - write_pdf returns bytes when no target is given
+        raise BriefingError("WeasyPrint produced no PDF")
+    return bytes(pdf)
+
+
+def anchor(passage_id: str) -> str:
+    """An HTML id for a passage id such as ``associated-press#12``."""
+    return "p-" + passage_id.replace("#", "-")
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates_dir()),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["anchor"] = anchor
+    return env
+
+
+def _context(briefing: Briefing) -> dict[str, Any]:
+    passages = {p.id: p for p in briefing.alignment.passages}
+    outlets = sorted({c.article.outlet for c in briefing.articles})
+    level: dict[str, int] = {}
+    cluster_of: dict[str, str] = {}
+    for cluster in briefing.alignment.clusters:
+        for pid in cluster.passages:
+            if len(cluster.outlets) > level.get(pid, 1):
+                level[pid] = len(cluster.outlets)
+                cluster_of[pid] = cluster.id
+    cited: dict[str, str] = {}  # passage -> the anchor of the first point citing it
+    for n, point in enumerate(_all_points(briefing)):
+        for pid in point.passages:
+            cited.setdefault(pid, f"pt-{n}")
+
+    def citations(point: Point) -> list[dict[str, str]]:
+        return [
+            {"outlet": passages[pid].outlet, "anchor": anchor(pid)}
+            for pid in sorted(point.passages, key=lambda p: (passages[p].outlet, p))
+        ]
+
+    order = {id(p): f"pt-{n}" for n, p in enumerate(_all_points(briefing))}
+    articles = []
+    for clean in briefing.articles:
+        by_paragraph: dict[int, list[Segment]] = {}
+        shared_chars = total_chars = 0
+        for p in briefing.alignment.passages:
+            if p.doc != clean.article.id:
+                continue
+            segment = Segment(
+                text=p.text, anchor=anchor(p.id), level=level.get(p.id, 1), cluster=cluster_of.get(p.id)
+            )
+            by_paragraph.setdefault(p.paragraph, []).append(segment)
+            total_chars += len(p.text)
+            shared_chars += len(p.text) if segment.level > 1 else 0
+        articles.append(
+            {
+                "article": clean.article,
+                "paragraphs": [by_paragraph[k] for k in sorted(by_paragraph)],
+                "removed": len(clean.removed),
+                "shared": round(100 * shared_chars / total_chars) if total_chars else 0,
+            }
+        )
+    return {
+        "b": briefing,
+        "version": __version__,
+        "outlets": outlets,
+        "articles": articles,
+        "citations": citations,
+        "point_anchor": lambda point: order[id(point)],
+        "cited": {anchor(pid): target for pid, target in cited.items()},
+        "levels": list(range(2, len(outlets) + 1)),
+    }
+
+
+def _all_points(briefing: Briefing) -> list[Point]:
+    found = list(briefing.consensus)
+    for section in briefing.themes:
+        found.extend(section.points)
+        found.extend(section.unique)
+    found.extend(briefing.unique)
+    return found
+
+
+def _fetcher(base: Path) -> Any:
+    """A WeasyPrint URL fetcher that serves files under ``base`` and refuses everything else."""
+    import weasyprint
+
+    root = base.resolve()
+
+    class TemplatesOnly(weasyprint.urls.URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parsed = urlparse(url)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if path.is_relative_to(root) and path.is_file():
+                    return super().fetch(url, headers)
+            logging.getLogger("briefing").debug("refused to fetch %s", url)
+            raise ValueError(f"briefing fetches nothing but its own templates: {url}")
+
+    return TemplatesOnly(allowed_protocols=("file",))

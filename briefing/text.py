@@ -1,0 +1,118 @@
+"""Word-level views of a passage shared by alignment and theme scoring: stems, numbers, names, quotes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+# The usual English function words, plus reporting verbs that every news sentence carries.
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    even few for from further had has have having he her here hers herself him himself his
+    how i if in into is it its itself just let me more most my myself no nor not now of off
+    on once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too
+    under until up upon very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves s t don didn doesn isn wasn weren won wouldn
+    mr mrs ms said says say saying told tell according added adding noted noting""".split()
+)
+_WORD = re.compile(r"[^\W_]+(?:[’'.\-][^\W_]+)*", re.UNICODE)
+_NUMBER = re.compile(r"(?<![\w.])\$?\d[\d,]*(?:\.\d+)?(?:\s*(?:million|billion|thousand|percent|%))?")
+_QUOTED = re.compile(r"[\"“]([^\"“”]{3,300})[\"”]")
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
+}  # fmt: skip
+_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Words:
+    """A passage seen as words: content stems in order, and its anchors."""
+
+    stems: tuple[str, ...]  # content words, stemmed, in reading order
+    names: frozenset[str]  # stems of capitalised words that are not sentence-initial
+    numbers: frozenset[float]  # numeric values, digits and number words alike
+    quoted: tuple[str, ...]  # stems of the words inside quotation marks
+
+
+def words(text: str) -> Words:
+    """Read a passage's content words, names, numbers and quoted words."""
+    stems: list[str] = []
+    names: set[str] = set()
+    sentence_start = True
+    for match in _WORD.finditer(text):
+        raw = match.group()
+        token = normalise_token(raw)
+        if token and token not in STOPWORDS and not token.isdigit():
+            stem_ = stem(token)
+            stems.append(stem_)
+            if raw[0].isupper() and not sentence_start:
+                names.add(stem_)
+        sentence_start = raw.endswith(".") and len(raw) > 3
+    quoted = tuple(
+        stem(t)
+        for q in _QUOTED.findall(text)
+        for t in (normalise_token(m.group()) for m in _WORD.finditer(q))
+        if t and t not in STOPWORDS
+    )
+    return Words(stems=tuple(stems), names=frozenset(names), numbers=numbers(text), quoted=quoted)
+
+
+def normalise_token(raw: str) -> str:
+    """Lower-case a word, unify apostrophes and drop a possessive ending."""
+    token = raw.lower().replace("’", "'").strip(".'-")
+    if token.endswith("'s"):
+        token = token[:-2]
+    return token.replace(".", "")  # U.S. -> us, U.N. -> un
+
+
+@lru_cache(maxsize=65536)
+def stem(token: str) -> str:
+    """The Snowball (Porter 2) stem of a lower-case word."""
+    return str(_STEMMER.stemWord(token))
+
+
+def numbers(text: str) -> frozenset[float]:
+    """The numeric values a passage states: "2,500", "$2.5 million", "fifteen thousand", "1979"."""
+    values: set[float] = set()
+    for match in _NUMBER.finditer(text):
+        token = match.group().lstrip("$").replace(",", "")
+        parts = token.split()
+        try:
+            value = float(parts[0].rstrip("%"))
+        except ValueError:
+            continue
+        if len(parts) > 1 and parts[1] in _SCALES:
+            value *= _SCALES[parts[1]]
+        values.add(value)
+    values.update(_number_words(text))
+    return frozenset(values)
+
+
+def _number_words(text: str) -> set[float]:
+    """Spelled-out numbers, "fifteen thousand" as 15000; "one" alone is too common to count."""
+    found: set[float] = set()
+    current, total, length = 0.0, 0.0, 0
+    for token in [*re.findall(r"[a-z]+", text.lower()), ""]:
+        if token in _NUMBER_WORDS:
+            value = _NUMBER_WORDS[token]
+            current = current * value if value == 100 and current else current + value
+            length += 1
+        elif token in _SCALES and (current or total):
+            total += (current or 1) * _SCALES[token]
+            current, length = 0.0, length + 1
+        else:
+            value = total + current
+            if value and (value > 1 or length > 1):
+                found.add(value)
+            current, total, length = 0.0, 0.0, 0
+    return found
