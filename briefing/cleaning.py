@@ -18,11 +18,16 @@ _ADVERT = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^by(\s+\S+){0,6}$", re.IGNORECASE)
-# A caption ends with its credit: "(Name/AP)", "(Picture ministry of X)", "Name/AFP via Getty Images".
+# A caption ends with its credit: "(Name/AP)", "(Picture ministry of X)", "(Reuters)",
+# "Name/AFP via Getty Images", "Photo: Name/Agency". An agency named at the end of an
+# ordinary sentence ("..., according to Reuters.") is not a credit.
+_AGENCY = r"(?:Getty Images|AFP|Reuters|EPA|AP|AP Photo|Shutterstock|Bloomberg|Sputnik|TASS)"
 _CREDIT = re.compile(
-    r"(\((?:[^()]*/[^()]*|[^()]*\b(?:photo|picture|image|credit|foto)s?\b[^()]*)\)"
-    r"|\b(?:Getty Images|AFP|Reuters|EPA|AP Photo|Shutterstock|Bloomberg|Sputnik|TASS)"
-    r"|/AP)\s*\.?\s*$",
+    r"(\([^()]*/[^()]*\)"
+    r"|\([^()]*\b(?:photo|picture|image|credit|foto)s?\b[^()]*\)"
+    rf"|\({_AGENCY}\)"
+    rf"|(?:/|\bvia\s){_AGENCY}"
+    r"|\b(?:photo|photograph|image|credit)s?:\s*[^.]{2,60})\s*\.?\s*$",
     re.IGNORECASE,
 )
 # Where the story ends and the site around it begins.
@@ -41,6 +46,10 @@ _PROMPT = re.compile(
     r"comment guidelines|commenting|comments? section|your inbox|mailbox|your account|"
     r"share this (article|story)|follow us)\b",
     re.IGNORECASE,
+)
+# A short sentence opening with a pronoun continues the story ("He resigned.", "Its deputy takes over.").
+_REFERS_BACK = re.compile(
+    r"^(he|she|it|they|we|i|his|her|its|their|our|this|that|these|those|there)\b", re.IGNORECASE
 )
 _TERMINAL = re.compile(r"[.!?:;\"”’')\]…]\s*$")
 _QUOTE = re.compile(r"[\"“”«»]")
@@ -151,7 +160,7 @@ def _line_reason(line: _Line, following: list[_Line]) -> FurnitureReason | None:
         return "heading"
     if words <= HEADING_MAX_WORDS and text.endswith("?") and _sentences(text) == 1:
         return "teaser"  # a lone question linking to another story
-    if words <= FRAGMENT_MAX_WORDS and _sentences(text) == 1:
+    if words <= FRAGMENT_MAX_WORDS and _sentences(text) == 1 and not _REFERS_BACK.match(text):
         return "teaser"
     return None
 

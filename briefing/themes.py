@@ -49,16 +49,14 @@ def select(
         return math.log((n + 1) / (df.get(token, 0) + 0.5))
 
     clustered = {pid for cluster in alignment.clusters for pid in cluster.passages}
-    cluster_points = [_cluster_point(c, scored) for c in alignment.clusters]
-    cluster_points = [p for p in cluster_points if p is not None]
+    cluster_points = [_cluster_point(c, scored, {}) for c in alignment.clusters]
 
     sections: list[ThemeSection] = []
     for theme in themes:
         terms = _theme_terms(theme)
         relevance = {pid: _relevance(s.stems, terms, idf) for pid, s in scored.items()}
         candidates = [
-            _with_relevance(point, max(relevance[pid] for pid in point.passages))
-            for point in cluster_points
+            _cluster_point(cluster, scored, relevance) for cluster in alignment.clusters
         ]
         ranked = sorted(
             (p for p in candidates if p.relevance >= MIN_RELEVANCE),
@@ -133,22 +131,30 @@ def _readable(item: _Scored) -> bool:
     return POINT_MIN_WORDS <= size <= POINT_MAX_WORDS
 
 
-def _cluster_point(cluster: Cluster, scored: dict[str, _Scored]) -> Point | None:
-    """The cluster's clearest member: the best-linked one among those of a readable length."""
+def _cluster_point(cluster: Cluster, scored: dict[str, _Scored], relevance: dict[str, float]) -> Point:
+    """The cluster's clearest member for a theme: the most relevant, then best-linked, readable one."""
     strength: Counter[str] = Counter()
     for link in cluster.links:
         strength[link.a] += link.score
         strength[link.b] += link.score
     members = [scored[pid] for pid in cluster.passages]
     readable = [m for m in members if _readable(m)] or members
-    best = max(readable, key=lambda m: (strength[m.passage.id], -len(m.passage.text), m.passage.id))
+    best = max(
+        readable,
+        key=lambda m: (
+            relevance.get(m.passage.id, 0.0),
+            strength[m.passage.id],
+            -len(m.passage.text),
+            m.passage.id,
+        ),
+    )
     return Point(
         text=best.passage.text,
         passage=best.passage.id,
         passages=cluster.passages,
         outlets=cluster.outlets,
         cluster=cluster.id,
-        relevance=0.0,
+        relevance=round(relevance.get(best.passage.id, 0.0), 4),
     )
 
 
@@ -159,17 +165,6 @@ def _single_point(item: _Scored, relevance: float) -> Point:
         passages=(item.passage.id,),
         outlets=(item.passage.outlet,),
         cluster=None,
-        relevance=round(relevance, 4),
-    )
-
-
-def _with_relevance(point: Point, relevance: float) -> Point:
-    return Point(
-        text=point.text,
-        passage=point.passage,
-        passages=point.passages,
-        outlets=point.outlets,
-        cluster=point.cluster,
         relevance=round(relevance, 4),
     )
 

@@ -1,0 +1,55 @@
+"""Shared fixtures: the default corpus, one real build of it, and the dev annotation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefing import pipeline
+from briefing.models import Briefing, Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+DATA = Path(__file__).resolve().parent / "data"
+GOLD = DATA / "gold-dev.json"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite the golden files")
+
+
+@dataclass(frozen=True)
+class Built:
+    briefing: Briefing
+    outputs: pipeline.Outputs
+    document: dict[str, Any]
+    weasyprint_logs: tuple[str, ...]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The default corpus built once, as `briefing build` does, with WeasyPrint's log captured."""
+    records: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.WARNING:
+                records.append(record.getMessage())
+
+    handler = Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        out = tmp_path_factory.mktemp("out")
+        briefing = pipeline.build_briefing(CORPUS, settings=Settings(built=dt.date(2026, 11, 21)))
+        outputs = pipeline.write_outputs(briefing, out)
+    finally:
+        logger.removeHandler(handler)
+    document = json.loads(outputs.json.read_text(encoding="utf-8"))
+    return Built(briefing=briefing, outputs=outputs, document=document, weasyprint_logs=tuple(records))

@@ -1,0 +1,102 @@
+"""Alignment: quality floors on the dev annotation, and behaviour on small made-up corpora."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from briefing import alignment, cleaning, corpus, evaluation, segmentation
+from briefing.models import Alignment, Article, Passage
+from tests.conftest import CORPUS, GOLD
+
+# Floors measured on tests/data/gold-dev.json (bench/evaluate.py); they only move up.
+PRECISION_FLOOR = 0.20
+CLAIM_RECALL_FLOOR = 0.15
+
+
+@pytest.fixture(scope="module")
+def default_alignment() -> tuple[Alignment, evaluation.Gold]:
+    loaded = corpus.load(CORPUS)
+    passages = [p for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]
+    return alignment.align(passages), evaluation.load_gold(GOLD, loaded.articles)
+
+
+def test_align_default_corpus_meets_precision_floor(default_alignment: tuple[Alignment, evaluation.Gold]) -> None:
+    result, gold = default_alignment
+    scores = evaluation.score(result, gold)
+    assert scores.precision >= PRECISION_FLOOR, scores
+
+
+def test_align_default_corpus_meets_claim_recall_floor(default_alignment: tuple[Alignment, evaluation.Gold]) -> None:
+    result, gold = default_alignment
+    scores = evaluation.score(result, gold)
+    assert scores.claim_recall >= CLAIM_RECALL_FLOOR, scores
+
+
+def test_align_clusters_hold_two_outlets_and_valid_scores(
+    default_alignment: tuple[Alignment, evaluation.Gold],
+) -> None:
+    result, _ = default_alignment
+    by_id = {p.id: p for p in result.passages}
+    for cluster in result.clusters:
+        assert len({by_id[p].outlet for p in cluster.passages}) >= 2
+        assert list(cluster.outlets) == sorted({by_id[p].outlet for p in cluster.passages})
+        assert 0.0 <= cluster.score <= 1.0
+        for link in cluster.links:
+            assert by_id[link.a].outlet != by_id[link.b].outlet
+
+
+def _corpus(*docs: tuple[str, list[str]]) -> list[Passage]:
+    passages: list[Passage] = []
+    for outlet, paragraphs in docs:
+        text = "\n\n".join(paragraphs) + "\n"
+        article = Article(
+            id=outlet.lower(), path=f"{outlet}.txt", outlet=outlet, title="", published=dt.date(2021, 1, 1),
+            author=None, url=None, sha256="0" * 64, text=text,
+        )
+        passages.extend(segmentation.split(cleaning.clean(article)))
+    return passages
+
+
+def test_align_links_paraphrase_and_leaves_same_topic_apart() -> None:
+    passages = _corpus(
+        (
+            "Alpha",
+            [
+                "Lavrov said Moscow was in no rush to recognize the Taliban as Afghanistan's rulers.",
+                "The Taliban were placed on Russia's list of terrorist organizations in 2003.",
+                "Kabul airport was crowded with people trying to leave the country on Monday.",
+            ],
+        ),
+        (
+            "Beta",
+            [
+                "The Taliban was added to the Russian list of terrorist groups in 2003, records show.",
+                "Foreign Minister Lavrov said Russia would not rush to recognize a Taliban government.",
+                "Russia's economy grew faster than expected in the second quarter of the year.",
+            ],
+        ),
+    )
+    result = alignment.align(passages)
+    pairs = {frozenset(c.passages) for c in result.clusters}
+    by_text = {p.text[:20]: p.id for p in passages}
+    assert frozenset({by_text["The Taliban were pla"], by_text["The Taliban was adde"]}) in pairs
+    assert frozenset({by_text["Lavrov said Moscow w"], by_text["Foreign Minister Lav"]}) in pairs
+    assert not any(by_text["Kabul airport was cr"] in c.passages for c in result.clusters)
+
+
+def test_align_keeps_numbers_that_disagree_apart() -> None:
+    passages = _corpus(
+        ("Alpha", ["Shares of the company rose 4.5 percent to close at 31.20 dollars on Tuesday."]),
+        ("Beta", ["Shares of the company fell 2.1 percent to close at 18.75 dollars on Friday."]),
+    )
+    assert alignment.align(passages).clusters == ()
+
+
+def test_shared_words_follow_reading_order() -> None:
+    shared = alignment.shared_words(
+        "Russia maintains its largest foreign military base in Tajikistan.",
+        "Tajikistan hosts Russia's largest foreign military base.",
+    )
+    assert shared == ("largest", "foreign", "military", "base")

@@ -1,0 +1,65 @@
+"""Sentences and clauses: golden cases, and properties that hold for any text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefing import cleaning, segmentation
+from briefing.models import Article
+from tests.conftest import DATA
+
+GOLDEN = sorted((DATA / "segmentation").glob("*.txt"))
+
+
+def _article(text: str) -> Article:
+    return Article(
+        id="t", path="t.txt", outlet="T", title="", published=dt.date(2021, 1, 1),
+        author=None, url=None, sha256="0" * 64, text=text,
+    )
+
+
+@pytest.mark.parametrize("case", GOLDEN, ids=[p.stem for p in GOLDEN])
+def test_split_matches_golden_case(case: Path, request: pytest.FixtureRequest) -> None:
+    source, _, expected = case.read_text(encoding="utf-8").partition("# output\n")
+    passages = segmentation.split(cleaning.clean(_article(source)))
+    actual = "".join(p.text + "\n" for p in passages)
+    if request.config.getoption("--update-golden"):
+        case.write_text(f"{source}# output\n{actual}", encoding="utf-8")
+    assert actual == expected
+
+
+news_text = st.lists(
+    st.one_of(
+        st.sampled_from(["U.S.", "Aug.", "Mr.", "“Yes.”", "(No.)", "2,500", "—", ";", "?", "!", "\n", "\n\n"]),
+        st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12),
+    ),
+    max_size=60,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(news_text)
+def test_split_passages_slice_back_in_order_without_overlap(text: str) -> None:
+    article = _article(text)
+    passages = segmentation.split(cleaning.clean(article))
+    previous_end = 0
+    for p in passages:
+        assert text[p.start : p.end] == p.text
+        assert p.text == p.text.strip() and p.text
+        assert previous_end <= p.start < p.end
+        previous_end = p.end
+
+
+def test_split_never_crosses_removed_furniture() -> None:
+    text = "The minister resigned on Friday after a week of protests.\n\nAdvertisement\n\nHis deputy takes over.\n"
+    clean = cleaning.clean(_article(text))
+    passages = segmentation.split(clean)
+    assert [p.text for p in passages] == [
+        "The minister resigned on Friday after a week of protests.",
+        "His deputy takes over.",
+    ]
