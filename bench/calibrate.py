@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from briefing import alignment, cleaning, corpus, evaluation, segmentation
-from briefing.pairs import FEATURES, Vocabulary, features
+from briefing.pairs import FEATURES, Profile, Vocabulary, features
 from briefing.text import words
 
 
@@ -33,7 +33,8 @@ def msrp_examples(rows: list[tuple[int, str, str]]) -> tuple[list[tuple[float, .
     """Features of MSRP pairs, with document frequencies over all MSRP sentences."""
     parsed = [(label, words(a), words(b)) for label, a, b in rows]
     vocabulary = Vocabulary.build([w.stems for _, a, b in parsed for w in (a, b)])
-    return [features(a, b, vocabulary) for _, a, b in parsed], [label for label, _, _ in parsed]
+    x = [features(Profile.of(a, vocabulary), Profile.of(b, vocabulary), vocabulary) for _, a, b in parsed]
+    return x, [label for label, _, _ in parsed]
 
 
 def gold_examples(gold_path: Path, folder: Path) -> tuple[list[tuple[float, ...]], list[int], list[str]]:
@@ -52,7 +53,8 @@ def gold_examples(gold_path: Path, folder: Path) -> tuple[list[tuple[float, ...]
     found |= {(b, a) for a, b in found}
     covered = sum(1 for pair in gold_pairs if pair in found)
     print(f"candidate pairs {len(pairs)}; they hold {covered} of {len(gold_pairs)} gold pairs")
-    x = [features(parsed[i], parsed[j], vocabulary) for i, j in pairs]
+    profiles = [Profile.of(w, vocabulary) for w in parsed]
+    x = [features(profiles[i], profiles[j], vocabulary) for i, j in pairs]
     y = [int(bool(claims[i] & claims[j])) for i, j in pairs]
     groups = [min(claims[i] & claims[j], default="none") for i, j in pairs]
     return x, y, groups

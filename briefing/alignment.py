@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Indel
 
 from briefing.models import Alignment, Cluster, Link, Passage
-from briefing.pairs import Vocabulary, probability
-from briefing.text import Words, words
+from briefing.pairs import Profile, Vocabulary, probability
+from briefing.text import words
 
 # Candidate generation. A stem in more than this share of passages (and more than
 # MIN_DF_CAP of them) says "same topic", not "same claim", and opens no candidates.
@@ -31,7 +31,7 @@ CANDIDATES_PER_OUTLET = 8
 # Linking thresholds on the calibrated probability (one scale everywhere, 0 to 1).
 # LINK: mutual best pairs at or above it are linked; chosen to maximise F1 of links on the
 # dev annotation in bench/evaluate.py while keeping precision >= 0.6.
-LINK_THRESHOLD = 0.1
+LINK_THRESHOLD = 0.5
 # STRONG: a pair this likely is linked even when one side prefers another passage.
 STRONG_THRESHOLD = 0.85
 # Merging two groups needs every cross pair to reach MERGE_MIN and their mean to reach the
@@ -42,13 +42,14 @@ MERGE_MIN = 0.1
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Unit:
     passage: Passage
-    words: Words
+    profile: Profile
 
 
 def align(passages: Sequence[Passage]) -> Alignment:
     """Cluster the passages that report the same claim in two or more outlets."""
-    units = [_Unit(passage=p, words=words(p.text)) for p in passages]
-    vocabulary = Vocabulary.build([u.words.stems for u in units])
+    parsed = [words(p.text) for p in passages]
+    vocabulary = Vocabulary.build([w.stems for w in parsed])
+    units = [_Unit(passage=p, profile=Profile.of(w, vocabulary)) for p, w in zip(passages, parsed, strict=True)]
     scores = _score_candidates(units, vocabulary)
     links = _link(units, scores)
     clusters = _cluster(units, links, scores, vocabulary)
@@ -104,9 +105,9 @@ def candidate_pairs(
 def _score_candidates(units: list[_Unit], vocabulary: Vocabulary) -> dict[tuple[int, int], float]:
     """Probability for each candidate pair (i < j) from different outlets."""
     pairs = candidate_pairs(
-        [u.words.stems for u in units], [u.passage.outlet for u in units], vocabulary
+        [u.profile.words.stems for u in units], [u.passage.outlet for u in units], vocabulary
     )
-    return {(i, j): probability(units[i].words, units[j].words, vocabulary) for i, j in pairs}
+    return {(i, j): probability(units[i].profile, units[j].profile, vocabulary) for i, j in pairs}
 
 
 def _link(units: list[_Unit], scores: dict[tuple[int, int], float]) -> list[tuple[float, int, int]]:
@@ -143,7 +144,7 @@ def _cluster(
     def pair_score(x: int, y: int) -> float:
         key = (min(x, y), max(x, y))
         if key not in scores:
-            scores[key] = probability(units[x].words, units[y].words, vocabulary)
+            scores[key] = probability(units[x].profile, units[y].profile, vocabulary)
         return scores[key]
 
     for _, i, j in links:

@@ -51,6 +51,12 @@ _PROMPT = re.compile(
 _REFERS_BACK = re.compile(
     r"^(he|she|it|they|we|i|his|her|its|their|our|this|that|these|those|there)\b", re.IGNORECASE
 )
+# Prompts talk to the reader, or give an order: "Sign up", "Join the conversation".
+_ADDRESSES_READER = re.compile(
+    r"(\b(you|your|yours|uw|u)\b|^(sign|subscribe|join|follow|read|log|register|get|click|share|"
+    r"download|already|please|continue)\b)",
+    re.IGNORECASE,
+)
 _TERMINAL = re.compile(r"[.!?:;\"”’')\]…]\s*$")
 _QUOTE = re.compile(r"[\"“”«»]")
 
@@ -62,6 +68,9 @@ HEADING_MAX_WORDS = 15
 FRAGMENT_MAX_WORDS = 5
 # The end marker must sit in the last part of the text: a "Read more" in the first half is a link.
 TRAILER_FROM = 0.6
+# A site trailer (comment prompts, "More from", teasers) runs to a few thousand characters;
+# the longest in the dev pages is about 2,100 (Foreign Policy).
+TRAILER_MAX_CHARS = 4000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -135,6 +144,8 @@ def _mark_trailer(lines: list[_Line], size: int, reasons: dict[int, FurnitureRea
     for i, line in enumerate(lines):
         if line.start < size * TRAILER_FROM or not _END_MARKER.search(line.text):
             continue
+        if size - line.end > TRAILER_MAX_CHARS:
+            continue  # too much follows: a line of the story (or of a one-line-per-item file)
         reasons[i] = "credit" if _CREDIT_LINE.search(line.text) else "promo"
         for j in range(i + 1, len(lines)):
             reasons.setdefault(j, "trailer")
@@ -152,7 +163,7 @@ def _line_reason(line: _Line, following: list[_Line]) -> FurnitureReason | None:
         return "caption"
     if _CREDIT_LINE.search(text) and words <= 15:
         return "credit"
-    if _PROMPT.search(text) and words <= PROMPT_MAX_WORDS:
+    if _PROMPT.search(text) and words <= PROMPT_MAX_WORDS and (words <= 6 or _ADDRESSES_READER.search(text)):
         return "promo"
     if not line.alone or _QUOTE.search(text):
         return None

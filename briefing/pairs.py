@@ -38,24 +38,24 @@ WEIGHTS = (3.8539, 3.2182, 0.5165, 3.8079, 0.5222, -2.5024, 0.4505, -0.5154, -0.
 
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
-    """Document frequencies of stems over the passages being aligned."""
+    """Inverse document frequencies of stems over the passages being aligned."""
 
     size: int
-    df: dict[str, int]
+    idf_of: dict[str, float]
 
     @classmethod
     def build(cls, documents: Iterable[Sequence[str]]) -> Vocabulary:
-        """Count in how many passages each stem occurs."""
+        """Count in how many passages each stem occurs, and turn counts into IDF."""
         df: Counter[str] = Counter()
         size = 0
         for stems in documents:
             size += 1
             df.update(set(stems))
-        return cls(size=size, df=dict(df))
+        return cls(size=size, idf_of={t: math.log((size + 1) / (n + 0.5)) for t, n in df.items()})
 
     def idf(self, stem: str) -> float:
         """Smoothed inverse document frequency; unseen stems count as the rarest."""
-        return math.log((self.size + 1) / (self.df.get(stem, 0) + 0.5))
+        return self.idf_of.get(stem, self.max_idf)
 
     @property
     def max_idf(self) -> float:
@@ -63,45 +63,65 @@ class Vocabulary:
         return math.log((self.size + 1) / 1.5)
 
 
-def features(a: Words, b: Words, vocabulary: Vocabulary) -> tuple[float, ...]:
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What the pair signals need from one passage, computed once per passage."""
+
+    words: Words
+    stems: frozenset[str]
+    weight: float  # sum of IDF over distinct stems
+    norm: float  # Euclidean norm of the IDF vector
+    joined: str  # stems in order, space-separated, for rapidfuzz
+    bigrams: frozenset[tuple[str, str]]
+    quoted: frozenset[str]
+
+    @classmethod
+    def of(cls, words: Words, vocabulary: Vocabulary) -> Profile:
+        """Precompute a passage's weights against the vocabulary."""
+        stems = frozenset(words.stems)
+        idf = [vocabulary.idf(t) for t in stems]
+        return cls(
+            words=words,
+            stems=stems,
+            weight=sum(idf),
+            norm=math.sqrt(sum(x * x for x in idf)),
+            joined=" ".join(words.stems),
+            bigrams=frozenset(zip(words.stems, words.stems[1:], strict=False)),
+            quoted=frozenset(words.quoted),
+        )
+
+
+def features(a: Profile, b: Profile, vocabulary: Vocabulary) -> tuple[float, ...]:
     """The pair's signals, in the order of FEATURES, each on a 0-to-1 scale."""
-    set_a, set_b = set(a.stems), set(b.stems)
-    shared = set_a & set_b
-    weight_a = sum(vocabulary.idf(t) for t in set_a)
-    weight_b = sum(vocabulary.idf(t) for t in set_b)
-    weight_shared = sum(vocabulary.idf(t) for t in shared)
-    norm_a = math.sqrt(sum(vocabulary.idf(t) ** 2 for t in set_a))
-    norm_b = math.sqrt(sum(vocabulary.idf(t) ** 2 for t in set_b))
-    cosine = sum(vocabulary.idf(t) ** 2 for t in shared) / (norm_a * norm_b) if shared else 0.0
-    overlap = weight_shared / min(weight_a, weight_b) if shared else 0.0
-    rarest = max((vocabulary.idf(t) for t in shared), default=0.0) / vocabulary.max_idf
-    text_a, text_b = " ".join(a.stems), " ".join(b.stems)
-    bigrams_a = set(zip(a.stems, a.stems[1:], strict=False))
-    bigrams_b = set(zip(b.stems, b.stems[1:], strict=False))
-    fewer = min(len(bigrams_a), len(bigrams_b))
-    both_numbers = bool(a.numbers) and bool(b.numbers)
-    numbers_shared = bool(a.numbers & b.numbers)
-    both_names = bool(a.names) and bool(b.names)
-    names_union = a.names | b.names
-    quoted_a, quoted_b = set(a.quoted), set(b.quoted)
-    fewer_quoted = min(len(quoted_a), len(quoted_b))
+    shared = a.stems & b.stems
+    shared_idf = [vocabulary.idf(t) for t in shared]
+    cosine = sum(x * x for x in shared_idf) / (a.norm * b.norm) if shared else 0.0
+    overlap = sum(shared_idf) / min(a.weight, b.weight) if shared else 0.0
+    rarest = max(shared_idf, default=0.0) / vocabulary.max_idf
+    fewer = min(len(a.bigrams), len(b.bigrams))
+    wa, wb = a.words, b.words
+    both_numbers = bool(wa.numbers) and bool(wb.numbers)
+    numbers_shared = bool(wa.numbers & wb.numbers)
+    both_names = bool(wa.names) and bool(wb.names)
+    names_union = wa.names | wb.names
+    fewer_quoted = min(len(a.quoted), len(b.quoted))
     return (
         cosine,
         min(1.0, overlap),
         min(1.0, rarest),
-        fuzz.token_sort_ratio(text_a, text_b) / 100,
-        fuzz.token_set_ratio(text_a, text_b) / 100,
-        len(bigrams_a & bigrams_b) / fewer if fewer else 0.0,
+        fuzz.token_sort_ratio(a.joined, b.joined) / 100,
+        fuzz.token_set_ratio(a.joined, b.joined) / 100,
+        len(a.bigrams & b.bigrams) / fewer if fewer else 0.0,
         float(both_numbers and numbers_shared),
         float(both_numbers and not numbers_shared),
-        len(a.names & b.names) / len(names_union) if names_union else 0.0,
-        float(both_names and not (a.names & b.names)),
-        len(quoted_a & quoted_b) / fewer_quoted if fewer_quoted else 0.0,
-        min(len(set_a), len(set_b)) / max(len(set_a), len(set_b), 1),
+        len(wa.names & wb.names) / len(names_union) if names_union else 0.0,
+        float(both_names and not (wa.names & wb.names)),
+        len(a.quoted & b.quoted) / fewer_quoted if fewer_quoted else 0.0,
+        min(len(a.stems), len(b.stems)) / max(len(a.stems), len(b.stems), 1),
     )
 
 
-def probability(a: Words, b: Words, vocabulary: Vocabulary) -> float:
+def probability(a: Profile, b: Profile, vocabulary: Vocabulary) -> float:
     """Calibrated probability that two passages report the same claim."""
     z = INTERCEPT + sum(w * x for w, x in zip(WEIGHTS, features(a, b, vocabulary), strict=True))
     return 1.0 / (1.0 + math.exp(-z))
