@@ -11,12 +11,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-FLOOR = (
-    "import weasyprint; "
-    "weasyprint.HTML(string='<p>One line.</p>').write_pdf('{out}/floor.pdf')"
-)
+FLOOR = "import weasyprint; weasyprint.HTML(string='<p>One line.</p>').write_pdf('{out}/floor.pdf')"
 
 
 def best_of(command: list[str], runs: int) -> float:

@@ -45,10 +45,8 @@ def gold_examples(gold_path: Path, folder: Path) -> tuple[list[tuple[float, ...]
     claims = [evaluation.claims_of(p, gold) for p in passages]
     parsed = [words(p.text) for p in passages]
     vocabulary = Vocabulary.build([w.stems for w in parsed])
-    pairs = alignment.candidate_pairs(
-        [w.stems for w in parsed], [p.outlet for p in passages], vocabulary
-    )
-    gold_pairs = evaluation.gold_pair_set(passages, {p.id: c for p, c in zip(passages, claims)})
+    pairs = alignment.candidate_pairs([w.stems for w in parsed], [p.outlet for p in passages], vocabulary)
+    gold_pairs = evaluation.gold_pair_set(passages, {p.id: c for p, c in zip(passages, claims, strict=True)})
     found = {(passages[i].id, passages[j].id) for i, j in pairs}
     found |= {(b, a) for a, b in found}
     covered = sum(1 for pair in gold_pairs if pair in found)
@@ -65,8 +63,9 @@ def main() -> int:
     parser.add_argument("msrp", type=Path)
     parser.add_argument("gold", nargs="?", type=Path, default=Path("tests/data/gold-dev.json"))
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
-    parser.add_argument("--gold-weight", type=float, default=4.0,
-                        help="weight of a gold example relative to an MSRP one")
+    parser.add_argument(
+        "--gold-weight", type=float, default=4.0, help="weight of a gold example relative to an MSRP one"
+    )
     args = parser.parse_args()
     if not args.msrp.is_file():
         print(f"skipped: {args.msrp} not found (MSRP is not shipped; pass its path)")
@@ -84,9 +83,9 @@ def main() -> int:
     pg = model.predict_proba(xg)[:, 1]
     print(f"MSRP train: accuracy {accuracy_score(ym, pm >= 0.5):.3f}  F1 {f1_score(ym, pm >= 0.5):.3f}")
     print(f"gold candidates: average precision {average_precision_score(yg, pg):.3f}")
-    print("\nINTERCEPT = %.4f" % model.intercept_[0])
-    print("WEIGHTS = (" + ", ".join("%.4f" % w for w in model.coef_[0]) + ")")
-    for name, w in zip(FEATURES, model.coef_[0]):
+    print(f"\nINTERCEPT = {model.intercept_[0]:.4f}")
+    print("WEIGHTS = (" + ", ".join(f"{w:.4f}" for w in model.coef_[0]) + ")")
+    for name, w in zip(FEATURES, model.coef_[0], strict=True):
         print(f"  {name:18} {w:+.3f}")
     return 0
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from briefing import alignment, cleaning, corpus, segmentation
 
 sys.path.insert(0, str(Path(__file__).parent))
-from calibrate import read_msrp  # noqa: E402
+from calibrate import read_msrp
 
 
 def main() -> int:
@@ -60,7 +60,9 @@ def main() -> int:
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     print(f"pairs {len(rows)}  passages {len(passages)}  align time {elapsed:.1f}s")
-    print(f"accuracy {(tp + tn) / len(rows):.3f}  precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}")
+    print(
+        f"accuracy {(tp + tn) / len(rows):.3f}  precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}"
+    )
     return 0
 
 

@@ -123,9 +123,7 @@ def _lines(text: str) -> list[_Line]:
     sizes: dict[int, int] = {}
     for _, _, b in raw:
         sizes[b] = sizes.get(b, 0) + 1
-    return [
-        _Line(start=s, end=e, text=text[s:e], block=b, alone=sizes[b] == 1) for s, e, b in raw
-    ]
+    return [_Line(start=s, end=e, text=text[s:e], block=b, alone=sizes[b] == 1) for s, e, b in raw]
 
 
 def _mark_top(lines: list[_Line], title: str, reasons: dict[int, FurnitureReason]) -> None:

@@ -141,7 +141,9 @@ def _build_date(value: str | None) -> dt.date:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD", param_hint="--date") from None
+            raise typer.BadParameter(
+                f"{value!r} is not a date; write YYYY-MM-DD", param_hint="--date"
+            ) from None
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:

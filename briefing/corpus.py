@@ -49,8 +49,7 @@ def load(folder: Path) -> Corpus:
     files = _text_files(folder)
     if not files:
         raise CorpusError(
-            f"{folder}: no text files ({', '.join(sorted(TEXT_SUFFIXES))}); "
-            "put one article per file in it"
+            f"{folder}: no text files ({', '.join(sorted(TEXT_SUFFIXES))}); put one article per file in it"
         )
     present = {rel for rel, _ in files}
     for name in sorted(set(metas) - present):
@@ -237,7 +236,9 @@ def _article(item: Any, *, where: str, warnings: list[str]) -> ArticleMeta:
         try:
             published = dt.date.fromisoformat(published)
         except ValueError:
-            raise ManifestError(f"{where}: 'published' {published!r} is not a date; write 2021-08-17") from None
+            raise ManifestError(
+                f"{where}: 'published' {published!r} is not a date; write 2021-08-17"
+            ) from None
     elif published is not None and not isinstance(published, dt.date):
         raise ManifestError(f"{where}: 'published' must be a date such as 2021-08-17")
     return ArticleMeta(

@@ -154,9 +154,7 @@ def score(alignment: Alignment, gold: Gold) -> Scores:
     )
 
 
-def gold_pair_set(
-    passages: Sequence[Passage], claims: dict[str, frozenset[str]]
-) -> set[tuple[str, str]]:
+def gold_pair_set(passages: Sequence[Passage], claims: dict[str, frozenset[str]]) -> set[tuple[str, str]]:
     """Cross-outlet passage pairs that state one annotated claim."""
     by_claim: dict[str, list[Passage]] = {}
     for p in passages:

@@ -67,9 +67,10 @@ def clauses(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     parts: list[tuple[int, int]] = []
     cut = 0
     for match in _CLAUSE.finditer(sentence):
-        if len(sentence[cut : match.start()].split()) >= CLAUSE_MIN_WORDS and len(
-            sentence[match.end() :].split()
-        ) >= CLAUSE_MIN_WORDS:
+        if (
+            len(sentence[cut : match.start()].split()) >= CLAUSE_MIN_WORDS
+            and len(sentence[match.end() :].split()) >= CLAUSE_MIN_WORDS
+        ):
             parts.append((cut, match.start()))
             cut = match.end()
     parts.append((cut, len(sentence)))
@@ -83,7 +84,7 @@ def _is_abbreviation(before: str) -> bool:
     if _INITIAL.search(before):
         return True
     word = _WORD_BEFORE.search(before[:-1] + ".")
-    return bool(word) and word.group(1).lower() in ABBREVIATIONS
+    return word is not None and word.group(1).lower() in ABBREVIATIONS
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

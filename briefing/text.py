@@ -104,7 +104,7 @@ def _number_words(text: str) -> set[float]:
     current, total, length = 0.0, 0.0, 0
     for token in [*re.findall(r"[a-z]+", text.lower()), ""]:
         if token in _NUMBER_WORDS:
-            value = _NUMBER_WORDS[token]
+            value = float(_NUMBER_WORDS[token])
             current = current * value if value == 100 and current else current + value
             length += 1
         elif token in _SCALES and (current or total):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -37,7 +37,9 @@ def select(
 ) -> tuple[tuple[Point, ...], tuple[ThemeSection, ...], tuple[Point, ...]]:
     """Consensus points, one section per theme, and notable single-outlet claims."""
     scored = {
-        p.id: _Scored(passage=p, stems=(w := words(p.text)).stems, anchors=_anchors(p.text, w.names, w.numbers))
+        p.id: _Scored(
+            passage=p, stems=(w := words(p.text)).stems, anchors=_anchors(p.text, w.names, w.numbers)
+        )
         for p in alignment.passages
     }
     df: Counter[str] = Counter()
@@ -55,9 +57,7 @@ def select(
     for theme in themes:
         terms = _theme_terms(theme)
         relevance = {pid: _relevance(s.stems, terms, idf) for pid, s in scored.items()}
-        candidates = [
-            _cluster_point(cluster, scored, relevance) for cluster in alignment.clusters
-        ]
+        candidates = [_cluster_point(cluster, scored, relevance) for cluster in alignment.clusters]
         ranked = sorted(
             (p for p in candidates if p.relevance >= MIN_RELEVANCE),
             key=lambda p: (-len(p.outlets), -p.relevance, p.passage),
@@ -122,7 +122,7 @@ def _relevance(
 
 
 def _anchors(text: str, names: frozenset[str], numbers: frozenset[float]) -> int:
-    quotes = sum(text.count(q) for q in "“\"") // 2
+    quotes = sum(text.count(q) for q in '“"') // 2
     return len(names) + len(numbers) + min(quotes, 2)
 
 
@@ -133,7 +133,7 @@ def _readable(item: _Scored) -> bool:
 
 def _cluster_point(cluster: Cluster, scored: dict[str, _Scored], relevance: dict[str, float]) -> Point:
     """The cluster's clearest member for a theme: the most relevant, then best-linked, readable one."""
-    strength: Counter[str] = Counter()
+    strength: dict[str, float] = defaultdict(float)
     for link in cluster.links:
         strength[link.a] += link.score
         strength[link.b] += link.score
@@ -174,10 +174,7 @@ def _fold(ranked: Sequence[Point], scored: dict[str, _Scored]) -> list[Point]:
     kept: list[Point] = []
     for point in ranked:
         text = " ".join(scored[point.passage].stems)
-        if all(
-            fuzz.token_set_ratio(text, " ".join(scored[k.passage].stems)) < DUPLICATE_RATIO
-            for k in kept
-        ):
+        if all(fuzz.token_set_ratio(text, " ".join(scored[k.passage].stems)) < DUPLICATE_RATIO for k in kept):
             kept.append(point)
     return kept
 
@@ -205,4 +202,3 @@ def _spread(points: Sequence[Point], limit: int) -> tuple[Point, ...]:
             first.append(point)
     rest = [p for p in points if p not in first]
     return tuple((first + rest)[:limit])
-

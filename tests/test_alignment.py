@@ -22,13 +22,17 @@ def default_alignment() -> tuple[Alignment, evaluation.Gold]:
     return alignment.align(passages), evaluation.load_gold(GOLD, loaded.articles)
 
 
-def test_align_default_corpus_meets_precision_floor(default_alignment: tuple[Alignment, evaluation.Gold]) -> None:
+def test_align_default_corpus_meets_precision_floor(
+    default_alignment: tuple[Alignment, evaluation.Gold],
+) -> None:
     result, gold = default_alignment
     scores = evaluation.score(result, gold)
     assert scores.precision >= PRECISION_FLOOR, scores
 
 
-def test_align_default_corpus_meets_claim_recall_floor(default_alignment: tuple[Alignment, evaluation.Gold]) -> None:
+def test_align_default_corpus_meets_claim_recall_floor(
+    default_alignment: tuple[Alignment, evaluation.Gold],
+) -> None:
     result, gold = default_alignment
     scores = evaluation.score(result, gold)
     assert scores.claim_recall >= CLAIM_RECALL_FLOOR, scores
@@ -52,8 +56,15 @@ def _corpus(*docs: tuple[str, list[str]]) -> list[Passage]:
     for outlet, paragraphs in docs:
         text = "\n\n".join(paragraphs) + "\n"
         article = Article(
-            id=outlet.lower(), path=f"{outlet}.txt", outlet=outlet, title="", published=dt.date(2021, 1, 1),
-            author=None, url=None, sha256="0" * 64, text=text,
+            id=outlet.lower(),
+            path=f"{outlet}.txt",
+            outlet=outlet,
+            title="",
+            published=dt.date(2021, 1, 1),
+            author=None,
+            url=None,
+            sha256="0" * 64,
+            text=text,
         )
         passages.extend(segmentation.split(cleaning.clean(article)))
     return passages

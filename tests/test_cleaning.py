@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -23,8 +24,15 @@ def _kept(clean: CleanArticle) -> str:
 
 def _article(text: str, title: str = "A headline of the story here") -> Article:
     return Article(
-        id="x", path="x.txt", outlet="X", title=title, published=dt.date(2021, 1, 1),
-        author=None, url=None, sha256="0" * 64, text=text,
+        id="x",
+        path="x.txt",
+        outlet="X",
+        title=title,
+        published=dt.date(2021, 1, 1),
+        author=None,
+        url=None,
+        sha256="0" * 64,
+        text=text,
     )
 
 
@@ -47,7 +55,7 @@ def test_clean_keeps_every_annotated_claim_outside_headlines(cleaned: dict[str, 
 def test_clean_never_rewrites_text(cleaned: dict[str, CleanArticle]) -> None:
     for clean in cleaned.values():
         spans = sorted([(s.start, s.end) for s in clean.body] + [(r.start, r.end) for r in clean.removed])
-        for (a0, a1), (b0, _) in zip(spans, spans[1:], strict=False):
+        for (_, a1), (b0, _) in itertools.pairwise(spans):
             assert a1 <= b0, "body and removed spans overlap"
         assert all(0 <= s < e <= len(clean.article.text) for s, e in spans)
 
@@ -79,7 +87,10 @@ def test_clean_drops_furniture_of_other_outlets(furniture: str, reason: str) -> 
 
 def test_clean_drops_site_trailer_after_end_of_story() -> None:
     body = "\n\n".join(
-        [f"Paragraph {n} of the story reports what the minister said about the budget today." for n in range(8)]
+        [
+            f"Paragraph {n} of the story reports what the minister said about the budget today."
+            for n in range(8)
+        ]
         + ["Maria Lopez in Madrid contributed to this report.", "Most Read", "Ten things to do this weekend"]
     )
     clean = cleaning.clean(_article(body))

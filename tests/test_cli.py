@@ -83,6 +83,10 @@ def test_installed_command_runs_as_subprocess() -> None:
     assert done.returncode == 0
     assert "build" in done.stdout and "align" in done.stdout
     module = subprocess.run(
-        [sys.executable, "-m", "briefing", "--version"], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-m", "briefing", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert module.returncode == 0 and module.stdout.startswith("briefing ")

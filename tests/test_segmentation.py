@@ -18,8 +18,15 @@ GOLDEN = sorted((DATA / "segmentation").glob("*.txt"))
 
 def _article(text: str) -> Article:
     return Article(
-        id="t", path="t.txt", outlet="T", title="", published=dt.date(2021, 1, 1),
-        author=None, url=None, sha256="0" * 64, text=text,
+        id="t",
+        path="t.txt",
+        outlet="T",
+        title="",
+        published=dt.date(2021, 1, 1),
+        author=None,
+        url=None,
+        sha256="0" * 64,
+        text=text,
     )
 
 
@@ -35,7 +42,9 @@ def test_split_matches_golden_case(case: Path, request: pytest.FixtureRequest) -
 
 news_text = st.lists(
     st.one_of(
-        st.sampled_from(["U.S.", "Aug.", "Mr.", "“Yes.”", "(No.)", "2,500", "—", ";", "?", "!", "\n", "\n\n"]),
+        st.sampled_from(
+            ["U.S.", "Aug.", "Mr.", "“Yes.”", "(No.)", "2,500", "—", ";", "?", "!", "\n", "\n\n"]
+        ),
         st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12),
     ),
     max_size=60,
@@ -56,7 +65,10 @@ def test_split_passages_slice_back_in_order_without_overlap(text: str) -> None:
 
 
 def test_split_never_crosses_removed_furniture() -> None:
-    text = "The minister resigned on Friday after a week of protests.\n\nAdvertisement\n\nHis deputy takes over.\n"
+    text = (
+        "The minister resigned on Friday after a week of protests.\n\n"
+        "Advertisement\n\nHis deputy takes over.\n"
+    )
     clean = cleaning.clean(_article(text))
     passages = segmentation.split(clean)
     assert [p.text for p in passages] == [
