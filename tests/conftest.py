@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from briefing import pipeline
-from briefing.models import Briefing, Settings
+from briefing.models import Article, Briefing, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -53,3 +53,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         logger.removeHandler(handler)
     document = json.loads(outputs.json.read_text(encoding="utf-8"))
     return Built(briefing=briefing, outputs=outputs, document=document, weasyprint_logs=tuple(records))
+
+
+def make_article(text: str, *, outlet: str = "X", title: str = "A headline of the story here") -> Article:
+    """An in-memory article for stage tests."""
+    return Article(
+        id=outlet.lower(),
+        path=f"{outlet.lower()}.txt",
+        outlet=outlet,
+        title=title,
+        published=dt.date(2021, 1, 1),
+        author=None,
+        url=None,
+        sha256="0" * 64,
+        text=text,
+    )

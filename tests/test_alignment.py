@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from briefing import alignment, cleaning, corpus, evaluation, segmentation
-from briefing.models import Alignment, Article, Passage
-from tests.conftest import CORPUS, GOLD
+from briefing.models import Alignment, Passage
+from tests.conftest import CORPUS, GOLD, make_article
 
 # Floors measured on tests/data/gold-dev.json (bench/evaluate.py); they only move up.
 PRECISION_FLOOR = 0.20
@@ -55,17 +53,7 @@ def _corpus(*docs: tuple[str, list[str]]) -> list[Passage]:
     passages: list[Passage] = []
     for outlet, paragraphs in docs:
         text = "\n\n".join(paragraphs) + "\n"
-        article = Article(
-            id=outlet.lower(),
-            path=f"{outlet}.txt",
-            outlet=outlet,
-            title="",
-            published=dt.date(2021, 1, 1),
-            author=None,
-            url=None,
-            sha256="0" * 64,
-            text=text,
-        )
+        article = make_article(text, outlet=outlet)
         passages.extend(segmentation.split(cleaning.clean(article)))
     return passages
 

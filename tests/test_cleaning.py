@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 
 import pytest
 
 from briefing import cleaning, corpus, evaluation
-from briefing.models import Article, CleanArticle
-from tests.conftest import CORPUS, GOLD
+from briefing.models import CleanArticle
+from tests.conftest import CORPUS, GOLD, make_article
 
 
 @pytest.fixture(scope="module")
@@ -20,20 +19,6 @@ def cleaned() -> dict[str, CleanArticle]:
 def _kept(clean: CleanArticle) -> str:
     text = clean.article.text
     return "\n".join(text[s.start : s.end] for s in clean.body)
-
-
-def _article(text: str, title: str = "A headline of the story here") -> Article:
-    return Article(
-        id="x",
-        path="x.txt",
-        outlet="X",
-        title=title,
-        published=dt.date(2021, 1, 1),
-        author=None,
-        url=None,
-        sha256="0" * 64,
-        text=text,
-    )
 
 
 def test_clean_drops_every_annotated_furniture_line(cleaned: dict[str, CleanArticle]) -> None:
@@ -78,7 +63,7 @@ def test_clean_drops_furniture_of_other_outlets(furniture: str, reason: str) -> 
         "Officials said further increases were likely if prices kept rising through the summer months.\n\n"
         "Analysts expect growth to slow in the second half of the year as borrowing costs climb.\n"
     )
-    clean = cleaning.clean(_article(body))
+    clean = cleaning.clean(make_article(body))
     reasons = {clean.article.text[r.start : r.end]: r.reason for r in clean.removed}
     assert reasons.get(furniture) == reason
     assert "raised its key interest rate" in _kept(clean)
@@ -93,7 +78,7 @@ def test_clean_drops_site_trailer_after_end_of_story() -> None:
         ]
         + ["Maria Lopez in Madrid contributed to this report.", "Most Read", "Ten things to do this weekend"]
     )
-    clean = cleaning.clean(_article(body))
+    clean = cleaning.clean(make_article(body))
     kept = _kept(clean)
     assert "Paragraph 7 of the story" in kept
     assert "contributed to this report" not in kept
@@ -103,6 +88,6 @@ def test_clean_drops_site_trailer_after_end_of_story() -> None:
 def test_clean_drops_repeated_paragraph_but_keeps_first() -> None:
     para = "The storm left forty thousand homes without power across the northern districts."
     body = f"{para}\n\n{para}\n\nRepair crews were sent from three neighbouring states overnight.\n"
-    clean = cleaning.clean(_article(body))
+    clean = cleaning.clean(make_article(body))
     assert [r.reason for r in clean.removed] == ["duplicate"]
     assert _kept(clean).count(para) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -90,3 +91,30 @@ def test_installed_command_runs_as_subprocess() -> None:
         check=False,
     )
     assert module.returncode == 0 and module.stdout.startswith("briefing ")
+
+
+@pytest.mark.slow
+def test_wheel_builds_briefing_outside_the_checkout(tmp_path: Path) -> None:
+    """The wheel carries the templates and the schema: build from another folder with it alone."""
+    target = tmp_path / "site"
+    root = CORPUS.parent
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(root)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    assert (target / "briefing" / "templates" / "briefing.html.j2").is_file()
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    done = subprocess.run(
+        [sys.executable, "-m", "briefing", "build", str(CORPUS), "--out", str(tmp_path / "out")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == str(tmp_path / "out" / "briefing.pdf")
+    assert (tmp_path / "out" / "briefing.pdf").read_bytes().startswith(b"%PDF-")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -10,30 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing import cleaning, segmentation
-from briefing.models import Article
-from tests.conftest import DATA
+from tests.conftest import DATA, make_article
 
 GOLDEN = sorted((DATA / "segmentation").glob("*.txt"))
-
-
-def _article(text: str) -> Article:
-    return Article(
-        id="t",
-        path="t.txt",
-        outlet="T",
-        title="",
-        published=dt.date(2021, 1, 1),
-        author=None,
-        url=None,
-        sha256="0" * 64,
-        text=text,
-    )
 
 
 @pytest.mark.parametrize("case", GOLDEN, ids=[p.stem for p in GOLDEN])
 def test_split_matches_golden_case(case: Path, request: pytest.FixtureRequest) -> None:
     source, _, expected = case.read_text(encoding="utf-8").partition("# output\n")
-    passages = segmentation.split(cleaning.clean(_article(source)))
+    passages = segmentation.split(cleaning.clean(make_article(source)))
     actual = "".join(p.text + "\n" for p in passages)
     if request.config.getoption("--update-golden"):
         case.write_text(f"{source}# output\n{actual}", encoding="utf-8")
@@ -54,7 +38,7 @@ news_text = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(news_text)
 def test_split_passages_slice_back_in_order_without_overlap(text: str) -> None:
-    article = _article(text)
+    article = make_article(text)
     passages = segmentation.split(cleaning.clean(article))
     previous_end = 0
     for p in passages:
@@ -69,7 +53,7 @@ def test_split_never_crosses_removed_furniture() -> None:
         "The minister resigned on Friday after a week of protests.\n\n"
         "Advertisement\n\nHis deputy takes over.\n"
     )
-    clean = cleaning.clean(_article(text))
+    clean = cleaning.clean(make_article(text))
     passages = segmentation.split(clean)
     assert [p.text for p in passages] == [
         "The minister resigned on Friday after a week of protests.",
