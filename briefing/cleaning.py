@@ -68,6 +68,9 @@ HEADING_MAX_WORDS = 15
 FRAGMENT_MAX_WORDS = 5
 # The end marker must sit in the last part of the text: a "Read more" in the first half is a link.
 TRAILER_FROM = 0.6
+# A page repeats a paragraph close by (a pull quote, a dek printed twice, a caption and its
+# copy); the same sentence far apart in a long file is two items that happen to agree.
+DUPLICATE_WINDOW = 12
 # A site trailer (comment prompts, "More from", teasers) runs to a few thousand characters;
 # the longest in the dev pages is about 2,100 (Foreign Policy).
 TRAILER_MAX_CHARS = 4000
@@ -88,16 +91,22 @@ def clean(article: Article) -> CleanArticle:
     reasons: dict[int, FurnitureReason] = {}
     _mark_top(lines, article.title, reasons)
     _mark_trailer(lines, len(article.text), reasons)
-    seen: set[str] = set()
+    last_seen: dict[str, int] = {}
     for i, line in enumerate(lines):
         key = _normal(line.text)
         if i not in reasons:
             reason = _line_reason(line, lines[i + 1 : i + 3])
-            if reason is None and len(key.split()) >= 3 and key in seen:
+            earlier = last_seen.get(key)
+            if (
+                reason is None
+                and len(key.split()) >= 3
+                and earlier is not None
+                and i - earlier <= DUPLICATE_WINDOW
+            ):
                 reason = "duplicate"
             if reason is not None:
                 reasons[i] = reason
-        seen.add(key)
+        last_seen[key] = i
     removed = tuple(
         Removal(doc=article.id, start=line.start, end=line.end, reason=reasons[i])
         for i, line in enumerate(lines)

@@ -42,16 +42,19 @@ class Words:
     names: frozenset[str]  # stems of capitalised words that are not sentence-initial
     numbers: frozenset[float]  # numeric values, digits and number words alike
     quoted: tuple[str, ...]  # stems of the words inside quotation marks
+    plain: str  # every word lower-cased, in order, without punctuation
 
 
 def words(text: str) -> Words:
     """Read a passage's content words, names, numbers and quoted words."""
     stems: list[str] = []
+    plain: list[str] = []
     names: set[str] = set()
     sentence_start = True
     for match in _WORD.finditer(text):
         raw = match.group()
         token = normalise_token(raw)
+        plain.append(token)
         if token and token not in STOPWORDS and not token.isdigit():
             stem_ = stem(token)
             stems.append(stem_)
@@ -64,7 +67,13 @@ def words(text: str) -> Words:
         for t in (normalise_token(m.group()) for m in _WORD.finditer(q))
         if t and t not in STOPWORDS
     )
-    return Words(stems=tuple(stems), names=frozenset(names), numbers=numbers(text), quoted=quoted)
+    return Words(
+        stems=tuple(stems),
+        names=frozenset(names),
+        numbers=numbers(text),
+        quoted=quoted,
+        plain=" ".join(plain),
+    )
 
 
 def normalise_token(raw: str) -> str:

@@ -1,0 +1,56 @@
+"""MSRP helpers for the bench scripts: read the TSV, lay it out as a two-outlet corpus."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing import cleaning, corpus, segmentation
+from briefing.models import Passage
+
+
+@dataclass(frozen=True)
+class MsrpCorpus:
+    """Sentence 1 of each pair in outlet "one", sentence 2 in outlet "two", one line each."""
+
+    labels: list[int]
+    passages: list[Passage]
+    row_of: dict[str, int]  # passage id -> pair index
+
+
+def read_msrp(path: Path) -> list[tuple[int, str, str]]:
+    """(label, sentence 1, sentence 2) rows of an MSRP tsv (BOM, header, no quoting)."""
+    rows = []
+    with path.open(encoding="utf-8-sig") as handle:
+        next(handle)
+        for line in handle:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 5:
+                rows.append((int(parts[0]), parts[3], parts[4]))
+    return rows
+
+
+def as_corpus(rows: list[tuple[int, str, str]]) -> MsrpCorpus:
+    """Write the two files, load and split them as `briefing` does, and map passages to rows."""
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "one.txt").write_text("".join(a + "\n\n" for _, a, _ in rows), encoding="utf-8")
+        Path(folder, "two.txt").write_text("".join(b + "\n\n" for _, _, b in rows), encoding="utf-8")
+        loaded = corpus.load(Path(folder))
+    passages = [p for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]
+    row_of: dict[str, int] = {}
+    for article in loaded.articles:
+        starts = [0]
+        text = article.text
+        starts.extend(n + 2 for n in range(len(text) - 1) if text[n] == "\n" and text[n + 1] == "\n")
+        import bisect
+
+        for p in passages:
+            if p.doc == article.id:
+                row_of[p.id] = bisect.bisect_right(starts, p.start) - 1
+    return MsrpCorpus(labels=[label for label, _, _ in rows], passages=passages, row_of=row_of)
+
+
+def is_pair(msrp: MsrpCorpus, a: Passage, b: Passage) -> bool:
+    """Whether two passages are the two sentences of one MSRP pair (whatever its label)."""
+    return a.outlet != b.outlet and msrp.row_of[a.id] == msrp.row_of[b.id]
