@@ -1,0 +1,110 @@
+"""Alignment speed and memory on synthetic corpora of growing size, against naive all-pairs cdist.
+
+Usage: python bench/scaling.py [--sizes 100,1000,10000] [--naive-max 1000]
+Each size runs in a fresh process (load, clean, split, align), reporting wall time and peak
+RSS; the growth exponent is fitted over the sizes. The naive baseline scores every pair of the
+same sentences with rapidfuzz.process.cdist (token_set_ratio, all cores), in row blocks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+def measure(folder: Path) -> dict[str, float]:
+    """Run the aligner on ``folder`` in this process; time and peak memory."""
+    from briefing import alignment, cleaning, corpus, segmentation
+
+    started = time.perf_counter()
+    loaded = corpus.load(folder)
+    passages = [p for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]
+    result = alignment.align(passages)
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": elapsed, "peak_mb": peak, "passages": len(passages), "clusters": len(result.clusters)}
+
+
+def naive(folder: Path, budget: float) -> tuple[float, int, bool]:
+    """All-pairs cdist over the same sentences; stops after ``budget`` seconds and extrapolates."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    from briefing import cleaning, corpus, segmentation
+
+    loaded = corpus.load(folder)
+    texts = [p.text for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]
+    started = time.perf_counter()
+    block = 500
+    done = 0
+    for start in range(0, len(texts), block):
+        scores = process.cdist(
+            texts[start : start + block], texts, scorer=fuzz.token_set_ratio, dtype=np.uint8, workers=-1
+        )
+        done += scores.shape[0]
+        if time.perf_counter() - started > budget:
+            break
+    elapsed = time.perf_counter() - started
+    return elapsed * len(texts) / done, len(texts), done < len(texts)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--naive-max", type=int, default=1000, help="largest size to run the naive baseline on")
+    parser.add_argument("--naive-budget", type=float, default=120.0, help="seconds before extrapolating")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child)))
+        return 0
+    from synthetic import generate
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in [int(s) for s in args.sizes.split(",")]:
+            folder = Path(tmp) / f"c{size}"
+            generate(folder, size)
+            done = subprocess.run(
+                [sys.executable, __file__, "--child", str(folder)], capture_output=True, text=True, check=True
+            )
+            row = json.loads(done.stdout)
+            row["articles"] = size
+            if size <= args.naive_max:
+                seconds, _, extrapolated = naive(folder, args.naive_budget)
+                row["naive_seconds"] = seconds
+                row["naive_extrapolated"] = extrapolated
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    print("\n| articles | passages | clusters | align s | peak MB | naive cdist s | speed-up |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for row in rows:
+        naive_s = row.get("naive_seconds")
+        mark = "~" if row.get("naive_extrapolated") else ""
+        print(
+            f"| {row['articles']:,} | {row['passages']:,} | {row['clusters']:,} | {row['seconds']:.1f} | "
+            f"{row['peak_mb']:.0f} | {mark}{naive_s:.1f} | {naive_s / row['seconds']:.0f}x |"
+            if naive_s
+            else f"| {row['articles']:,} | {row['passages']:,} | {row['clusters']:,} | {row['seconds']:.1f} | "
+            f"{row['peak_mb']:.0f} | – | – |"
+        )
+    if len(rows) >= 2:
+        xs = [math.log(r["passages"]) for r in rows]
+        ys = [math.log(r["seconds"]) for r in rows]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+        print(f"\ngrowth exponent (time ~ passages^k): k = {slope:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
