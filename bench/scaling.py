@@ -60,7 +60,9 @@ def naive(folder: Path, budget: float) -> tuple[float, int, bool]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,10000")
-    parser.add_argument("--naive-max", type=int, default=1000, help="largest size to run the naive baseline on")
+    parser.add_argument(
+        "--naive-max", type=int, default=1000, help="largest size to run the naive baseline on"
+    )
     parser.add_argument("--naive-budget", type=float, default=120.0, help="seconds before extrapolating")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -90,12 +92,10 @@ def main() -> int:
     for row in rows:
         naive_s = row.get("naive_seconds")
         mark = "~" if row.get("naive_extrapolated") else ""
+        naive_cells = f"{mark}{naive_s:.1f} | {naive_s / row['seconds']:.0f}x" if naive_s else "– | –"
         print(
             f"| {row['articles']:,} | {row['passages']:,} | {row['clusters']:,} | {row['seconds']:.1f} | "
-            f"{row['peak_mb']:.0f} | {mark}{naive_s:.1f} | {naive_s / row['seconds']:.0f}x |"
-            if naive_s
-            else f"| {row['articles']:,} | {row['passages']:,} | {row['clusters']:,} | {row['seconds']:.1f} | "
-            f"{row['peak_mb']:.0f} | – | – |"
+            f"{row['peak_mb']:.0f} | {naive_cells} |"
         )
     if len(rows) >= 2:
         xs = [math.log(r["passages"]) for r in rows]

@@ -62,6 +62,31 @@ def to_document(briefing: Briefing) -> dict[str, Any]:
             for t in briefing.themes
         ],
         "unique": [_point(p) for p in briefing.unique],
+        "quotes": [
+            {
+                "speaker": q.speaker,
+                "role": q.role,
+                "text": q.text,
+                "passages": list(q.passages),
+                "outlets": list(q.outlets),
+            }
+            for q in briefing.quotes
+        ],
+        "discrepancies": [
+            {
+                "about": d.about,
+                "score": d.score,
+                "statements": [
+                    {"passage": st.passage, "outlet": st.outlet, "text": st.text, "figures": list(st.figures)}
+                    for st in d.statements
+                ],
+            }
+            for d in briefing.discrepancies
+        ],
+        "people": [
+            {"name": p.name, "role": p.role, "outlets": list(p.outlets), "quoted_by": list(p.quoted_by)}
+            for p in briefing.people
+        ],
         "removed": [
             {"doc": r.doc, "start": r.start, "end": r.end, "reason": r.reason}
             for c in briefing.articles

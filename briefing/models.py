@@ -164,6 +164,46 @@ class ThemeSection:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Quote:
+    """Words in quotation marks, who said them, and which outlets carried them."""
+
+    speaker: str  # as the text names them, or "unattributed"
+    role: str | None  # as the text gives it
+    text: str  # the quoted words, from the first passage
+    passages: tuple[str, ...]
+    outlets: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Person:
+    """A named person: the role the text gives, the outlets that name and quote them."""
+
+    name: str
+    role: str | None
+    outlets: tuple[str, ...]
+    quoted_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Statement:
+    """One outlet's version of a claim, with the figures it states."""
+
+    passage: str
+    outlet: str
+    text: str
+    figures: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Discrepancy:
+    """The same thing reported with different figures or dates by different outlets."""
+
+    about: str  # the rarest words the statements share
+    score: float  # how much of the wording they share, 0 to 1
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Briefing:
     """Everything the report renders, in the order it renders it."""
 
@@ -176,6 +216,9 @@ class Briefing:
     consensus: tuple[Point, ...]  # claims most outlets share, across themes
     themes: tuple[ThemeSection, ...]
     unique: tuple[Point, ...]  # notable claims that only one outlet reports
+    quotes: tuple[Quote, ...] = ()
+    people: tuple[Person, ...] = ()
+    discrepancies: tuple[Discrepancy, ...] = ()
     warnings: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()  # article files that could not be used
 

@@ -35,6 +35,8 @@ FEATURES = (
     "numbers_same",  # both state numbers and state the same ones
     "numbers_missing",  # share of the numbers of either side that the other does not state
 )
+# Below this many pairs, scoring one by one costs less than starting the batch (and numpy).
+BATCH_FROM = 20_000
 # A stem in at most this many passages is an anchor: in a one-story corpus, the names and
 # figures that only the passages reporting one claim carry.
 RARE_DF = 3
@@ -72,6 +74,7 @@ class Vocabulary:
     size: int
     idf_of: dict[str, float]
     df_of: dict[str, int]
+    max_idf: float  # the IDF of a stem seen once, the scale of ``rarest``
 
     @classmethod
     def build(cls, documents: Iterable[Sequence[str]]) -> Vocabulary:
@@ -82,16 +85,11 @@ class Vocabulary:
             size += 1
             df.update(set(stems))
         idf_of = {t: math.log((size + 1) / (n + 0.5)) for t, n in df.items()}
-        return cls(size=size, idf_of=idf_of, df_of=dict(df))
+        return cls(size=size, idf_of=idf_of, df_of=dict(df), max_idf=math.log((size + 1) / 1.5))
 
     def idf(self, stem: str) -> float:
         """Smoothed inverse document frequency; unseen stems count as the rarest."""
         return self.idf_of.get(stem, self.max_idf)
-
-    @property
-    def max_idf(self) -> float:
-        """The IDF of a stem seen once, the scale of ``rarest``."""
-        return math.log((self.size + 1) / 1.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +122,20 @@ class Profile:
         )
 
 
-def features(a: Profile, b: Profile, vocabulary: Vocabulary) -> tuple[float, ...]:
-    """The pair's signals, in the order of FEATURES, each on a 0-to-1 scale."""
+def features(
+    a: Profile, b: Profile, vocabulary: Vocabulary, ratios: tuple[float, float, float] | None = None
+) -> tuple[float, ...]:
+    """The pair's signals, in the order of FEATURES, each on a 0-to-1 scale.
+
+    ``ratios`` are the three rapidfuzz scores (token_sort, token_set, ratio), when a batch
+    computed them already; they are computed here otherwise.
+    """
+    if ratios is None:
+        ratios = (
+            fuzz.token_sort_ratio(a.joined, b.joined),
+            fuzz.token_set_ratio(a.joined, b.joined),
+            fuzz.ratio(a.plain, b.plain),
+        )
     shared = a.stems & b.stems
     shared_idf = [vocabulary.idf(t) for t in shared]
     cosine = sum(x * x for x in shared_idf) / (a.norm * b.norm) if shared else 0.0
@@ -142,8 +152,8 @@ def features(a: Profile, b: Profile, vocabulary: Vocabulary) -> tuple[float, ...
         cosine,
         min(1.0, overlap),
         min(1.0, rarest),
-        fuzz.token_sort_ratio(a.joined, b.joined) / 100,
-        fuzz.token_set_ratio(a.joined, b.joined) / 100,
+        ratios[0] / 100,
+        ratios[1] / 100,
         len(a.bigrams & b.bigrams) / fewer if fewer else 0.0,
         float(both_numbers and numbers_shared),
         float(both_numbers and not numbers_shared),
@@ -152,7 +162,7 @@ def features(a: Profile, b: Profile, vocabulary: Vocabulary) -> tuple[float, ...
         len(a.quoted & b.quoted) / fewer_quoted if fewer_quoted else 0.0,
         min(len(a.stems), len(b.stems)) / max(len(a.stems), len(b.stems), 1),
         sum(shared_idf) / max(a.weight, b.weight) if shared else 0.0,
-        fuzz.ratio(a.plain, b.plain) / 100,
+        ratios[2] / 100,
         min(RARE_CAP, sum(1 for t in shared if vocabulary.df_of.get(t, 0) <= RARE_DF)) / RARE_CAP,
         float(both_numbers and wa.numbers == wb.numbers),
         len(wa.numbers ^ wb.numbers) / len(wa.numbers | wb.numbers) if wa.numbers or wb.numbers else 0.0,
@@ -161,5 +171,27 @@ def features(a: Profile, b: Profile, vocabulary: Vocabulary) -> tuple[float, ...
 
 def probability(a: Profile, b: Profile, vocabulary: Vocabulary) -> float:
     """Calibrated probability that two passages report the same claim."""
-    z = INTERCEPT + sum(w * x for w, x in zip(WEIGHTS, features(a, b, vocabulary), strict=True))
+    return _logistic(features(a, b, vocabulary))
+
+
+def probabilities(pairs: Sequence[tuple[Profile, Profile]], vocabulary: Vocabulary) -> list[float]:
+    """probability() for many pairs; the string scores run in rapidfuzz's C batch (all cores)."""
+    if len(pairs) < BATCH_FROM:
+        return [probability(a, b, vocabulary) for a, b in pairs]
+    from rapidfuzz import process
+
+    joined_a, joined_b = [a.joined for a, _ in pairs], [b.joined for _, b in pairs]
+    sort = process.cpdist(joined_a, joined_b, scorer=fuzz.token_sort_ratio, workers=-1)
+    tokens = process.cpdist(joined_a, joined_b, scorer=fuzz.token_set_ratio, workers=-1)
+    plain = process.cpdist(
+        [a.plain for a, _ in pairs], [b.plain for _, b in pairs], scorer=fuzz.ratio, workers=-1
+    )
+    return [
+        _logistic(features(a, b, vocabulary, (float(x), float(y), float(z))))
+        for (a, b), x, y, z in zip(pairs, sort.tolist(), tokens.tolist(), plain.tolist(), strict=True)
+    ]
+
+
+def _logistic(signals: tuple[float, ...]) -> float:
+    z = INTERCEPT + sum(w * x for w, x in zip(WEIGHTS, signals, strict=True))
     return 1.0 / (1.0 + math.exp(-z))

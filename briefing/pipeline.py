@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing import alignment, cleaning, corpus, export, report, segmentation, themes
+from briefing import alignment, cleaning, corpus, export, findings, report, segmentation, themes
 from briefing.errors import BriefingError, OutputError
 from briefing.models import Briefing, Settings
 
@@ -41,6 +41,9 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
     consensus, sections, unique = themes.select(
         aligned, loaded.manifest.themes, outlets=outlets, settings=settings
     )
+    quotes = findings.find_quotes(aligned)
+    people = findings.find_people(aligned, quotes)
+    discrepancies = findings.find_discrepancies(aligned)
     warnings = list(loaded.warnings)
     if outlets < 2:
         warnings.append(f"{folder}: only one outlet, so nothing can be aligned across outlets")
@@ -57,6 +60,9 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
         consensus=consensus,
         themes=sections,
         unique=unique,
+        quotes=quotes,
+        people=people,
+        discrepancies=discrepancies,
         warnings=tuple(warnings),
         skipped=loaded.skipped,
     )

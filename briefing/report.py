@@ -36,9 +36,14 @@ def templates_dir() -> Path:
     return Path(__file__).parent.parent / "templates"
 
 
-def render_html(briefing: Briefing) -> str:
-    """The briefing as one self-contained HTML page (styles linked from templates/)."""
-    return _environment().get_template(TEMPLATE).render(**_context(briefing))
+PAPERS = {"a4": "A4", "letter": "letter"}
+
+
+def render_html(briefing: Briefing, *, paper: str = "a4") -> str:
+    """The briefing as one HTML page (styles and fonts linked from templates/)."""
+    if paper not in PAPERS:
+        raise BriefingError(f"--paper {paper!r}: choose one of {', '.join(PAPERS)}")
+    return _environment().get_template(TEMPLATE).render(**_context(briefing, PAPERS[paper]))
 
 
 def render_pdf(html: str, briefing: Briefing) -> bytes:
@@ -69,10 +74,11 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["anchor"] = anchor
+    env.filters["initials"] = initials
     return env
 
 
-def _context(briefing: Briefing) -> dict[str, Any]:
+def _context(briefing: Briefing, paper: str) -> dict[str, Any]:
     passages = {p.id: p for p in briefing.alignment.passages}
     outlets = sorted({c.article.outlet for c in briefing.articles})
     level: dict[str, int] = {}
@@ -85,7 +91,7 @@ def _context(briefing: Briefing) -> dict[str, Any]:
     cited: dict[str, str] = {}  # passage -> the anchor of the first point citing it
     for n, point in enumerate(_all_points(briefing)):
         for pid in point.passages:
-            cited.setdefault(pid, f"pt-{n}")
+            cited.setdefault(pid, f"#pt-{n}")
 
     def citations(point: Point) -> list[dict[str, str]]:
         return [
@@ -115,16 +121,41 @@ def _context(briefing: Briefing) -> dict[str, Any]:
                 "shared": round(100 * shared_chars / total_chars) if total_chars else 0,
             }
         )
+    shared_with: dict[tuple[str, str], int] = {}
+    for cluster in briefing.alignment.clusters:
+        for a in cluster.outlets:
+            for b in cluster.outlets:
+                shared_with[(a, b)] = shared_with.get((a, b), 0) + 1
+    most = max(shared_with.values(), default=1)
+    coverage = [
+        {
+            "outlet": a,
+            "cells": [
+                {"outlet": b, "count": shared_with.get((a, b), 0), "shade": shared_with.get((a, b), 0) / most}
+                for b in outlets
+            ],
+        }
+        for a in outlets
+    ]
     return {
         "b": briefing,
         "version": __version__,
+        "paper": paper,
+        "coverage": coverage,
         "outlets": outlets,
         "articles": articles,
         "citations": citations,
+        "passage_outlet": lambda pid: passages[pid].outlet,
         "point_anchor": lambda point: order[id(point)],
         "cited": {anchor(pid): target for pid, target in cited.items()},
         "levels": list(range(2, len(outlets) + 1)),
     }
+
+
+def initials(outlet: str) -> str:
+    """A short label for an outlet in the coverage chart: "The Washington Post" -> "TWP"."""
+    letters = "".join(w[0] for w in outlet.split() if w[:1].isalnum())
+    return (letters if len(letters) >= 2 else outlet[:3]).upper()[:4]
 
 
 def _all_points(briefing: Briefing) -> list[Point]:

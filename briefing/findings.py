@@ -1,0 +1,347 @@
+"""Who said what, who is who, and where outlets disagree: quotes, people and discrepancies.
+
+Heuristics from how English news text attributes speech ("…,” said Name, role) and names
+people (a role word next to a capitalised name); nothing here knows a particular story.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from briefing.models import Alignment, Discrepancy, Passage, Person, Quote, Statement
+from briefing.text import numbers, words
+
+# Words that name a role in news copy; a capitalised name next to one is a person.
+ROLE_WORDS = frozenset(
+    """minister ministers envoy ambassador spokesman spokeswoman spokesperson president
+    vice-president premier chancellor secretary speaker chairman chairwoman chair director
+    head deputy analyst analysts expert experts official officials representative adviser
+    advisor aide correspondent columnist journalist reporter editor officer leader negotiator
+    commander general colonel professor researcher scholar fellow economist governor mayor
+    senator lawmaker diplomat founder chief ceo king queen prince pope judge prosecutor""".split()
+)
+SAYING = (
+    r"(?:said|says|say|told|tells|added|adds|noted|notes|wrote|writes|argued|argues|observed|"
+    r"warned|warns|stated|declared|insisted|asked|explained|joked|according to)"
+)
+# Capitalised words that start sentences or name places, not people.
+NOT_NAMES = frozenset(
+    """The A An In On At But And Or If As For From By With Without After Before When While
+    Since Until This That These Those It Its He She They We I Our Their His Her Mr Mrs Ms
+    Dr Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
+    May June July August September October November December Russian Russia American
+    Foreign Defense Defence State Security Council National United Nations Islamic Central
+    Soviet Union Kremlin Moscow Washington White House Ministry Department News Press""".split()
+)
+_NAME = r"[A-Z][a-zà-ÿ’'\-]+(?:\s+[A-Z]\.)?(?:\s+(?:al-|bin\s|van\s|de\s)?[A-Z][a-zà-ÿ’'\-]+){1,2}"
+_NAME_RE = re.compile(rf"\b({_NAME})\b")
+# A speaker may be named by surname alone ("said Lavrov").
+_SPEAKER = r"[A-Z][a-zà-ÿ’'\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-zà-ÿ’'\-]+){0,2}"
+_QUOTE_RE = re.compile(r"[“\"]([^”\"]{12,600})[”\"]")
+# After the quote: ", said Name", ", Name said", ", role words Name said".
+_AFTER = re.compile(rf"^\s*,?\s*(?:{SAYING})\s+(?:the\s+)?(?:[a-z][\w’'\-.]*\s+){{0,6}}?({_SPEAKER})")
+_AFTER_NAME_FIRST = re.compile(rf"^\s*,?\s*(?:[\w’'\-.]+\s+){{0,8}}?({_SPEAKER}|he|she)\s+(?:{SAYING})\b")
+# Before the quote: "Name said: “", "Name told journalists that “".
+_BEFORE = re.compile(
+    rf"({_SPEAKER}|\b[Hh]e|\b[Ss]he)\s*,?[^.“\"A-Z]{{0,80}}?\b{SAYING}\b[^“\"]{{0,90}}[“\"]$"
+)
+# Words that end organisation names: "Center for X Studies" is not a person.
+ORGANISATION_WORDS = frozenset(
+    """Center Centre Institute Council Endowment Affairs Studies University College School
+    Ministry Department Agency Committee Party Foundation Association Organization
+    Organisation Group Bank Fund Commission Court Office Service Forces Army Navy District
+    Military Times Post News Journal Gazette Review Company Corporation Inc Ltd""".split()
+)
+_PRONOUN = re.compile(r"^(he|she)$", re.IGNORECASE)
+# Quotes are matched across outlets when the speaker agrees and the words do this well.
+QUOTE_MATCH_RATIO = 55
+# Discrepancy: two outlets' sentences that share this much IDF weight (of the lighter one)...
+DISCREPANCY_OVERLAP = 0.3
+# ... or share a word this rare (in at most this many passages) and DISCREPANCY_MIN_OVERLAP.
+DISCREPANCY_RARE_DF = 4
+DISCREPANCY_MIN_OVERLAP = 0.12
+MAX_DISCREPANCIES = 8
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Found:
+    passage: Passage
+    text: str
+    speaker: str | None
+
+
+def find_quotes(alignment: Alignment) -> tuple[Quote, ...]:
+    """Quotes with their speakers, the same quote as carried by different outlets grouped."""
+    by_doc: dict[str, list[Passage]] = defaultdict(list)
+    for p in alignment.passages:
+        by_doc[p.doc].append(p)
+    alone = _standalone_words(alignment.passages)
+    found: list[_Found] = []
+    for passages in by_doc.values():
+        last_person: tuple[int, str] | None = None  # (paragraph, name) of the last person named
+        last_speaker: tuple[int, str] | None = None
+        for p in passages:
+            for match in _QUOTE_RE.finditer(p.text):
+                speaker = _trim_place(_speaker(p.text, match.start(), match.end()), alone, keep=1)
+                if speaker is None and last_speaker and last_speaker[0] == p.paragraph:
+                    speaker = last_speaker[1]  # a quote that runs on in the same paragraph
+                elif speaker in ("he", "she"):
+                    recent = last_person if last_person and p.paragraph - last_person[0] <= 2 else None
+                    speaker = recent[1] if recent else None
+                if speaker:
+                    last_speaker = (p.paragraph, speaker)
+                if len(match.group(1).split()) >= 4:
+                    found.append(_Found(passage=p, text=match.group(1).strip(" ,."), speaker=speaker))
+            for name_match in _NAME_RE.finditer(p.text):
+                name = _trim_place(_clean_name(name_match.group(1)), alone)
+                if name and _person_position(p.text, name_match.start()):
+                    last_person = (p.paragraph, name)
+    roles = _roles(alignment.passages)
+    groups: list[list[_Found]] = []
+    for item in found:
+        for group in groups:
+            head = group[0]
+            if (
+                _surname(head.speaker) == _surname(item.speaker)
+                and head.passage.outlet != item.passage.outlet
+                and all(g.passage.outlet != item.passage.outlet for g in group)
+                and fuzz.token_set_ratio(_stems(head.text), _stems(item.text)) >= QUOTE_MATCH_RATIO
+            ):
+                group.append(item)
+                break
+        else:
+            groups.append([item])
+    quotes = []
+    for group in groups:
+        head = group[0]
+        speaker = _full_name(head.speaker, alignment.passages) if head.speaker else None
+        quotes.append(
+            Quote(
+                speaker=speaker or "unattributed",
+                role=roles.get(_surname(speaker)) if speaker else None,
+                text=head.text,
+                passages=tuple(g.passage.id for g in group),
+                outlets=tuple(sorted({g.passage.outlet for g in group})),
+            )
+        )
+    quotes.sort(key=lambda q: (-len(q.outlets), q.speaker == "unattributed", q.speaker, q.passages[0]))
+    return tuple(quotes)
+
+
+def find_people(alignment: Alignment, quotes: Sequence[Quote]) -> tuple[Person, ...]:
+    """Named people (a role word or a verb of saying next to their name), their roles and outlets."""
+    mentions: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    alone = _standalone_words(alignment.passages)
+    for p in alignment.passages:
+        for match in _NAME_RE.finditer(p.text):
+            name = _trim_place(_clean_name(match.group(1)), alone)
+            if name is None or not _person_position(p.text, match.start()):
+                continue
+            before = p.text[max(0, match.start() - 60) : match.start()].lower()
+            after = p.text[match.end() : match.end() + 80].lower()
+            context = set(re.findall(r"[a-z\-]+", before.split(",")[-1])) | set(
+                re.findall(r"[a-z\-]+", after.split(".")[0][:60])
+            )
+            if context & ROLE_WORDS or re.search(SAYING, after[:25]) or re.search(SAYING, before[-25:]):
+                key = _surname(name)
+                mentions[key].add(p.outlet)
+                names[key][name] += 1
+    roles = _roles(alignment.passages)
+    quoted: dict[str, set[str]] = defaultdict(set)
+    for q in quotes:
+        if q.speaker != "unattributed":
+            quoted[_surname(q.speaker)].update(q.outlets)
+    people = [
+        Person(
+            name=max(names[key].items(), key=lambda kv: (len(kv[0].split()), kv[1], kv[0]))[0],
+            role=roles.get(key),
+            outlets=tuple(sorted(mentions[key] | quoted.get(key, set()))),
+            quoted_by=tuple(sorted(quoted.get(key, set()))),
+        )
+        for key in mentions
+    ]
+    people.sort(key=lambda person: (-len(person.outlets), person.name))
+    return tuple(people)
+
+
+def find_discrepancies(alignment: Alignment) -> tuple[Discrepancy, ...]:
+    """Sentences of different outlets that report one thing with different figures or dates."""
+    parsed = {p.id: words(p.text) for p in alignment.passages}
+    df: Counter[str] = Counter()
+    for w in parsed.values():
+        df.update(set(w.stems))
+    n = max(1, len(parsed))
+
+    def idf(token: str) -> float:
+        return math.log((n + 1) / (df[token] + 0.5))
+
+    figured = [p for p in alignment.passages if _kinds(numbers(p.text))]
+    found: list[tuple[float, Passage, Passage]] = []
+    for i, a in enumerate(figured):
+        kinds_a = _kinds(numbers(a.text))
+        stems_a = set(parsed[a.id].stems)
+        for b in figured[i + 1 :]:
+            if a.outlet == b.outlet:
+                continue
+            kinds_b = _kinds(numbers(b.text))
+            clash = [k for k in kinds_a.keys() & kinds_b.keys() if not kinds_a[k] & kinds_b[k]]
+            if not clash:
+                continue
+            stems_b = set(parsed[b.id].stems)
+            shared = stems_a & stems_b
+            if not shared:
+                continue
+            overlap = sum(idf(t) for t in shared) / min(
+                sum(idf(t) for t in stems_a), sum(idf(t) for t in stems_b)
+            )
+            rare = any(df[t] <= DISCREPANCY_RARE_DF for t in shared)
+            if overlap >= DISCREPANCY_OVERLAP or (rare and overlap >= DISCREPANCY_MIN_OVERLAP):
+                found.append((overlap, a, b))
+    found.sort(key=lambda oab: (-oab[0], oab[1].id, oab[2].id))
+    result: list[Discrepancy] = []
+    used: set[str] = set()
+    for overlap, a, b in found:
+        if a.id in used or b.id in used:
+            continue
+        used.update((a.id, b.id))
+        shared_words = sorted(set(parsed[a.id].stems) & set(parsed[b.id].stems), key=lambda t: -idf(t))
+        result.append(
+            Discrepancy(
+                about=" ".join(shared_words[:4]),
+                score=round(min(1.0, overlap), 4),
+                statements=tuple(
+                    Statement(
+                        passage=p.id,
+                        outlet=p.outlet,
+                        text=p.text,
+                        figures=tuple(_format(v) for v in sorted(numbers(p.text))),
+                    )
+                    for p in (a, b)
+                ),
+            )
+        )
+        if len(result) >= MAX_DISCREPANCIES:
+            break
+    return tuple(result)
+
+
+def _speaker(text: str, start: int, end: int) -> str | None:
+    """The name (or he/she) that the sentence attributes the quote at text[start:end] to."""
+    after = text[end:]
+    for pattern in (_AFTER, _AFTER_NAME_FIRST):
+        match = pattern.search(after)
+        if match and (name := _clean_name(match.group(1), single=True)):
+            return name
+    match = _BEFORE.search(text[: start + 1])
+    if match:
+        return _clean_name(match.group(1), single=True)
+    return None
+
+
+def _clean_name(raw: str, *, single: bool = False) -> str | None:
+    """Drop leading capitalised non-names ("Russian Foreign Minister Sergey Lavrov" keeps the name)."""
+    if raw.lower() in ("he", "she"):
+        return raw.lower()
+    tokens = [t.removesuffix("’s").removesuffix("'s") for t in raw.split()]
+    while tokens and (tokens[0] in NOT_NAMES or tokens[0].lower() in ROLE_WORDS):
+        tokens = tokens[1:]
+    if len(tokens) < (1 if single else 2):
+        return None
+    if tokens[-1] in NOT_NAMES or tokens[-1].lower() in ROLE_WORDS or tokens[-1] in ORGANISATION_WORDS:
+        return None
+    if any(t in ORGANISATION_WORDS for t in tokens):
+        return None
+    return " ".join(tokens)
+
+
+def _person_position(text: str, start: int) -> bool:
+    """People are not "the X", "of X" or "for X": those name institutions and places."""
+    return not re.search(
+        r"\b(the|a|an|of|for|at|in|from|to)\s+$", text[max(0, start - 6) : start], re.IGNORECASE
+    )
+
+
+def _standalone_words(passages: Sequence[Passage]) -> Counter[str]:
+    """How often each capitalised word occurs: place names recur on their own."""
+    counts: Counter[str] = Counter()
+    for p in passages:
+        counts.update(re.findall(r"\b[A-Z][a-zà-ÿ]+\b", p.text))
+    return counts
+
+
+def _trim_place(name: str | None, alone: Counter[str], *, keep: int = 2) -> str | None:
+    """'Afghanistan Zamir Kabulov' -> 'Zamir Kabulov': a name whose first word recurs far more
+    often on its own than the surname starts with a place or an organisation."""
+    if name is None or name in ("he", "she"):
+        return name
+    tokens = name.split()
+    if len(tokens) > keep and alone[tokens[0]] >= 3 * max(1, alone[tokens[-1]]):
+        return " ".join(tokens[1:])
+    return name
+
+
+def _surname(name: str | None) -> str:
+    return (name or "").split()[-1].lower().strip("’'") if name else ""
+
+
+def _full_name(speaker: str, passages: Sequence[Passage]) -> str:
+    """The commonest full form of the name in the passages ("Kabulov" -> "Zamir Kabulov")."""
+    if len(speaker.split()) > 1:
+        return speaker
+    alone = _standalone_words(passages)
+    forms: Counter[str] = Counter()
+    for p in passages:
+        for match in _NAME_RE.finditer(p.text):
+            name = _trim_place(_clean_name(match.group(1)), alone)
+            if name and _surname(name) == _surname(speaker) and _person_position(p.text, match.start()):
+                forms[name] += 1
+    if not forms:
+        return speaker
+    return max(forms.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
+
+
+def _roles(passages: Sequence[Passage]) -> dict[str, str]:
+    """Surname -> the role the text gives, from "Name, the role of X," or "Role Name"."""
+    roles: dict[str, Counter[str]] = defaultdict(Counter)
+    alone = _standalone_words(passages)
+    for p in passages:
+        for match in _NAME_RE.finditer(p.text):
+            name = _trim_place(_clean_name(match.group(1)), alone)
+            if name is None:
+                continue
+            after = re.match(r",\s+((?:an?\s+|the\s+)?[^,.;“\"]{3,90}?)(?:,|\.|;|$)", p.text[match.end() :])
+            if after and set(re.findall(r"[a-z\-]+", after.group(1).lower())) & ROLE_WORDS:
+                roles[_surname(name)][after.group(1).strip()] += 1
+                continue
+            lead = p.text[: match.start()].rstrip()
+            before = re.search(r"((?:[\w’'.\-]+\s+){1,6})$", lead + " ")
+            full = match.group(1)
+            prefix = full[: max(0, full.find(name.split()[0]))].strip()
+            phrase = (prefix or (before.group(1).strip() if before else "")).strip(", ")
+            phrase = re.split(r"\band\b|,|\bwith\b", phrase)[-1].strip()
+            if phrase and set(re.findall(r"[a-z\-]+", phrase.lower())) & ROLE_WORDS:
+                roles[_surname(name)][phrase] += 1
+    return {key: counts.most_common(1)[0][0] for key, counts in roles.items()}
+
+
+def _stems(text: str) -> str:
+    return " ".join(words(text).stems)
+
+
+def _kinds(values: frozenset[float]) -> dict[str, set[float]]:
+    """Numbers by kind: years are compared with years, quantities with quantities."""
+    kinds: dict[str, set[float]] = defaultdict(set)
+    for v in values:
+        kinds["year" if v.is_integer() and 1900 <= v <= 2100 else "quantity"].add(v)
+    return dict(kinds)
+
+
+def _format(value: float) -> str:
+    return f"{value:,.0f}" if value.is_integer() and not 1900 <= value <= 2100 else f"{value:g}"
