@@ -123,6 +123,34 @@ def align(
     _finish(briefing)
 
 
+@app.command(epilog=EPILOG)
+def themes(
+    corpus: CorpusArg = Path("corpus"),
+    count: Annotated[int, typer.Option("--count", min=1, max=12, help="How many themes to suggest.")] = 4,
+) -> None:
+    """Suggest themes for a corpus, as [[themes]] tables to paste into its briefing.toml.
+
+    Example: briefing themes corpus/ >> corpus/briefing.toml
+    """
+    from briefing import cleaning, segmentation
+    from briefing import corpus as corpus_stage
+    from briefing import themes as themes_stage
+
+    try:
+        loaded = corpus_stage.load(corpus)
+    except BriefingError as exc:
+        _fail(exc)
+    passages = [p for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]
+    suggested = themes_stage.suggest(passages, count=count)
+    if not suggested:
+        err.print(
+            "No recurring vocabulary to suggest themes from; the corpus may be too small.", markup=False
+        )
+        raise typer.Exit(EXIT_OK)
+    print(themes_stage.manifest_snippet(suggested), end="")
+    err.print(f"{len(suggested)} themes suggested from {len(passages)} passages", markup=False)
+
+
 def _print_table(briefing: Briefing) -> None:
     passages = {p.id: p for p in briefing.alignment.passages}
     table = Table(title=f"{briefing.title}: {len(briefing.alignment.clusters)} shared claims")

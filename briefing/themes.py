@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,11 @@ from briefing.text import words
 # A passage serves a theme when its relevance reaches this; relevance is the IDF weight of
 # the theme's terms it carries (a rare term alone, or two common ones, are enough).
 MIN_RELEVANCE = 1.5
+# A passage serves every theme on which its relevance reaches this share of its best theme's.
+SHARE_OF_BEST = 0.75
+# Ranking: relevance times outlets to this power; 1.5 lets a claim of four outlets outrank a
+# more central claim of two, but not one three times as central.
+OUTLET_WEIGHT = 1.5
 # Two points whose stem strings reach this token_set_ratio state one claim: keep the first.
 DUPLICATE_RATIO = 70
 # A point reads best as one sentence of ordinary length.
@@ -23,6 +29,12 @@ POINT_MIN_WORDS, POINT_MAX_WORDS = 6, 60
 UNIQUE_PER_THEME = 4
 UNIQUE_PER_OUTLET = 3
 CONSENSUS_POINTS = 6
+
+
+# A sentence opening with a pronoun or a conjunction leans on the one before it: as a point,
+# a sentence that stands alone reads better, unless the leaning one is far more relevant.
+LEANING_PENALTY = 0.7
+_REFERS_BACK = re.compile(r"^(he|she|it|they|this|that|these|those|and|but|so|or)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,21 +65,35 @@ def select(
     clustered = {pid for cluster in alignment.clusters for pid in cluster.passages}
     cluster_points = [_cluster_point(c, scored, {}) for c in alignment.clusters]
 
+    # Relevance of every passage to every theme; a passage serves the themes where its
+    # relevance is close to its best, so "no rush to recognize" stays out of "military".
+    relevances = [
+        {pid: _relevance(item.stems, _theme_terms(theme), idf) for pid, item in scored.items()}
+        for theme in themes
+    ]
+    best = {pid: max((r[pid] for r in relevances), default=0.0) for pid in scored}
+
+    def serves(pid: str, relevance: dict[str, float]) -> bool:
+        return relevance[pid] >= MIN_RELEVANCE and relevance[pid] >= SHARE_OF_BEST * best[pid]
+
     sections: list[ThemeSection] = []
-    for theme in themes:
-        terms = _theme_terms(theme)
-        relevance = {pid: _relevance(s.stems, terms, idf) for pid, s in scored.items()}
-        candidates = [_cluster_point(cluster, scored, relevance) for cluster in alignment.clusters]
+    for theme, relevance in zip(themes, relevances, strict=True):
+        candidates = [
+            _cluster_point(cluster, scored, relevance)
+            for cluster in alignment.clusters
+            if any(serves(pid, relevance) for pid in cluster.passages)
+        ]
+        # Rank by how many outlets report a claim and how central it is to the theme.
         ranked = sorted(
-            (p for p in candidates if p.relevance >= MIN_RELEVANCE),
-            key=lambda p: (-len(p.outlets), -p.relevance, p.passage),
+            candidates,
+            key=lambda p: (-(len(p.outlets) ** OUTLET_WEIGHT) * p.relevance, p.passage),
         )
         points = _budget(_fold(ranked, scored), settings)
         singles = sorted(
             (
                 _single_point(scored[pid], relevance[pid] * (1 + scored[pid].anchors))
                 for pid in scored
-                if pid not in clustered and relevance[pid] >= MIN_RELEVANCE and _readable(scored[pid])
+                if pid not in clustered and serves(pid, relevance) and _readable(scored[pid])
             ),
             key=lambda p: (-p.relevance, p.passage),
         )
@@ -112,13 +138,13 @@ def _theme_terms(theme: ThemeSpec) -> tuple[tuple[str, ...], ...]:
 def _relevance(
     stems: tuple[str, ...], terms: tuple[tuple[str, ...], ...], idf: Callable[[str], float]
 ) -> float:
-    """IDF weight of the distinct theme terms a passage carries; a phrase counts when all its stems do."""
+    """IDF weight of the distinct theme terms a passage carries; a phrase counts when all its
+    stems do. One single-word term alone is not enough ("forces" in "political forces")."""
     present = set(stems)
-    return sum(
-        sum(idf(s) for s in term) / len(term) * (1.5 if len(term) > 1 else 1.0)
-        for term in terms
-        if all(s in present for s in term)
-    )
+    matched = [term for term in terms if all(s in present for s in term)]
+    if len(matched) < 2 and not any(len(term) > 1 for term in matched):
+        return 0.0
+    return sum(sum(idf(s) for s in term) / len(term) * (1.5 if len(term) > 1 else 1.0) for term in matched)
 
 
 def _anchors(text: str, names: frozenset[str], numbers: frozenset[float]) -> int:
@@ -142,7 +168,8 @@ def _cluster_point(cluster: Cluster, scored: dict[str, _Scored], relevance: dict
     best = max(
         readable,
         key=lambda m: (
-            relevance.get(m.passage.id, 0.0),
+            relevance.get(m.passage.id, 0.0)
+            * (LEANING_PENALTY if _REFERS_BACK.match(m.passage.text) else 1.0),
             strength[m.passage.id],
             -len(m.passage.text),
             m.passage.id,
@@ -202,3 +229,92 @@ def _spread(points: Sequence[Point], limit: int) -> tuple[Point, ...]:
             first.append(point)
     rest = [p for p in points if p not in first]
     return tuple((first + rest)[:limit])
+
+
+def suggest(passages: Sequence[Passage], *, count: int = 4) -> tuple[ThemeSpec, ...]:
+    """Candidate themes for a corpus without any: groups of salient words that occur together.
+
+    A word is salient when it recurs (in SUGGEST_MIN_DF passages or more) without being on
+    every line (under SUGGEST_MAX_SHARE of them); themes are seeded by the most salient words
+    and take the words whose passages overlap the seed's (Jaccard >= SUGGEST_JACCARD).
+    """
+    occurrences: dict[str, set[int]] = {}
+    surface: dict[str, Counter[str]] = {}
+    for n, p in enumerate(passages):
+        for raw in re.findall(r"[^\W\d_]+(?:[’'\-][^\W\d_]+)*", p.text):
+            token = raw.lower()
+            stem_words = words(token).stems
+            if not stem_words or token in GENERIC_WORDS:
+                continue
+            occurrences.setdefault(stem_words[0], set()).add(n)
+            surface.setdefault(stem_words[0], Counter())[token] += 1
+    total = max(1, len(passages))
+    salient = sorted(
+        (
+            (len(found) * math.log(total / len(found)), stem_)
+            for stem_, found in occurrences.items()
+            if SUGGEST_MIN_DF <= len(found) <= SUGGEST_MAX_SHARE * total and len(stem_) > 2
+        ),
+        reverse=True,
+    )[:SUGGEST_POOL]
+    used: set[str] = set()
+    themes: list[ThemeSpec] = []
+    for _, seed in salient:
+        if seed in used or len(themes) >= count:
+            continue
+        group = [seed]
+        for _, other in salient:
+            if other in used or other == seed:
+                continue
+            a, b = occurrences[seed], occurrences[other]
+            if len(a & b) / len(a | b) >= SUGGEST_JACCARD:
+                group.append(other)
+            if len(group) >= SUGGEST_TERMS:
+                break
+        if len(group) < 3:
+            continue
+        used.update(group)
+        labels = [surface[s].most_common(1)[0][0] for s in group]
+        themes.append(
+            ThemeSpec(
+                id=re.sub(r"[^a-z0-9]+", "-", labels[0]).strip("-"),
+                title=labels[0].capitalize(),
+                question=f"What do the outlets report about {labels[0]} and {labels[1]}?",
+                terms=tuple(labels),
+            )
+        )
+    return tuple(themes)
+
+
+def manifest_snippet(themes: Sequence[ThemeSpec]) -> str:
+    """Themes as [[themes]] tables to paste into briefing.toml."""
+    blocks = []
+    for theme in themes:
+        terms = ", ".join(_toml_string(t) for t in theme.terms)
+        blocks.append(
+            "[[themes]]\n"
+            f"id = {_toml_string(theme.id)}\n"
+            f"title = {_toml_string(theme.title)}\n"
+            f"question = {_toml_string(theme.question)}\n"
+            f"terms = [{terms}]\n"
+        )
+    return "\n".join(blocks)
+
+
+def _toml_string(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+# Words of every news story, whatever it is about: never a theme of their own.
+GENERIC_WORDS = frozenset(
+    """year years month months week weeks day days time times today recent recently still new
+    see sees seen view views region power part way people group groups country countries state
+    states united official officials government governments foreign world report reports news
+    first last many much more most also even well back since however including among""".split()
+)
+SUGGEST_MIN_DF = 3
+SUGGEST_MAX_SHARE = 0.08
+SUGGEST_POOL = 60
+SUGGEST_JACCARD = 0.1
+SUGGEST_TERMS = 8

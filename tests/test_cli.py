@@ -118,3 +118,13 @@ def test_wheel_builds_briefing_outside_the_checkout(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == str(tmp_path / "out" / "briefing.pdf")
     assert (tmp_path / "out" / "briefing.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_themes_prints_a_manifest_snippet() -> None:
+    import tomllib
+
+    result = runner.invoke(app, ["themes", str(CORPUS), "--count", "2"])
+    assert result.exit_code == 0, result.stderr
+    parsed = tomllib.loads(result.stdout)
+    assert 1 <= len(parsed["themes"]) <= 2
+    assert "themes suggested" in result.stderr

@@ -55,3 +55,65 @@ def test_theme_points_mention_the_theme(built: Built) -> None:
         vocabulary = set(words(" ".join((*spec.terms, *spec.examples, spec.title, spec.question))).stems)
         for point in section.points + section.unique:
             assert set(words(point.text).stems) & vocabulary, (section.id, point.text)
+
+
+# Central facts of each theme, written from reading the five articles (not from the output):
+# each must be stated by some point of its theme, shared or single-outlet.
+CENTRAL_FACTS = {
+    "position": [
+        r"embass|diplomat",  # the embassy stayed open under Taliban guarantees
+        r"contacts? with the Taliban",  # years of contacts
+        r"Islamic State|ISIS",  # the Taliban as a partner against the Islamic State
+    ],
+    "military": [
+        r"military base|largest foreign military base",  # the base in Tajikistan
+        r"drills|exercises?|war games",  # joint exercises at the border
+        r"Tajikistan",
+    ],
+    "recognition": [
+        r"no rush|premature|recogni[sz]e",  # Lavrov: no rush to recognize
+        r"terrorist",  # the terrorist designation
+        r"Security Council",  # delisting waits for the UN Security Council
+    ],
+}
+
+
+def test_central_facts_of_each_theme_are_present(built: Built) -> None:
+    import re
+
+    for section in built.briefing.themes:
+        texts = [p.text for p in section.points + section.unique]
+        for fact in CENTRAL_FACTS[section.id]:
+            assert any(re.search(fact, t) for t in texts), (section.id, fact)
+
+
+def test_every_citation_shares_words_with_its_point(built: Built) -> None:
+    from briefing.alignment import shared_words
+    from briefing.text import words as content
+
+    passages = {p.id: p for p in built.briefing.alignment.passages}
+    for section in built.briefing.themes:
+        for point in section.points:
+            for pid in point.passages:
+                shared = set(content(" ".join(shared_words(point.text, passages[pid].text))).stems)
+                common = set(content(point.text).stems) & set(content(passages[pid].text).stems)
+                assert shared or common, (section.id, point.text, passages[pid].text)
+
+
+def test_suggest_themes_without_manifest_finds_recurring_words() -> None:
+    from briefing import cleaning, corpus, segmentation, themes
+    from tests.conftest import CORPUS
+
+    loaded = corpus.load(CORPUS)
+    passages = [p for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]
+    suggested = themes.suggest(passages, count=3)
+    assert 1 <= len(suggested) <= 3
+    text = " ".join(p.text.lower() for p in passages)
+    for theme in suggested:
+        assert len(theme.terms) >= 3
+        assert all(term in text for term in theme.terms)
+    snippet = themes.manifest_snippet(suggested)
+    import tomllib
+
+    parsed = tomllib.loads(snippet)
+    assert [t["id"] for t in parsed["themes"]] == [t.id for t in suggested]

@@ -1,0 +1,86 @@
+"""Quotes, people and discrepancies: on small made-up texts and on the default corpus."""
+
+from __future__ import annotations
+
+from briefing import cleaning, findings, segmentation
+from briefing.models import Alignment, Passage
+from tests.conftest import Built, make_article
+
+
+def _alignment(*docs: tuple[str, str]) -> Alignment:
+    passages: list[Passage] = []
+    for outlet, text in docs:
+        passages.extend(segmentation.split(cleaning.clean(make_article(text, outlet=outlet, title=""))))
+    return Alignment(passages=tuple(passages), clusters=())
+
+
+def test_quote_after_text_is_attributed_to_named_speaker() -> None:
+    aligned = _alignment(
+        (
+            "Alpha",
+            "“We will not send troops to the region this year,” said Maria Okafor, the defence minister.\n",
+        ),
+    )
+    [quote] = findings.find_quotes(aligned)
+    assert quote.speaker == "Maria Okafor"
+    assert quote.role == "the defence minister"
+    assert quote.text.startswith("We will not send troops")
+
+
+def test_same_quote_in_two_outlets_is_one_entry_with_both() -> None:
+    aligned = _alignment(
+        ("Alpha", "Minister Maria Okafor said: “We will not send troops to the region this year.”\n"),
+        ("Beta", "“We are not sending troops to the region this year,” Okafor told reporters on Monday.\n"),
+    )
+    quotes = findings.find_quotes(aligned)
+    assert len(quotes) == 1
+    assert quotes[0].outlets == ("Alpha", "Beta")
+
+
+def test_pronoun_speaker_resolves_to_person_named_just_before() -> None:
+    aligned = _alignment(
+        (
+            "Alpha",
+            "Analyst John Ferris, a historian at the university, doubts the plan.\n\n"
+            "“The budget cannot carry another program of this size,” he said.\n",
+        ),
+    )
+    [quote] = findings.find_quotes(aligned)
+    assert quote.speaker == "John Ferris"
+
+
+def test_discrepancy_pairs_same_fact_with_different_figures() -> None:
+    aligned = _alignment(
+        ("Alpha", "The storm destroyed 1,200 homes in the coastal district of Marlow on Sunday night.\n"),
+        ("Beta", "The storm destroyed about 900 homes in the coastal district of Marlow, officials said.\n"),
+    )
+    [discrepancy] = findings.find_discrepancies(aligned)
+    figures = {s.outlet: s.figures for s in discrepancy.statements}
+    assert figures == {"Alpha": ("1,200",), "Beta": ("900",)}
+
+
+def test_agreeing_figures_are_no_discrepancy() -> None:
+    aligned = _alignment(
+        ("Alpha", "The storm destroyed 1,200 homes in the coastal district of Marlow on Sunday night.\n"),
+        ("Beta", "Some 1,200 homes in the coastal district of Marlow were destroyed by the storm.\n"),
+    )
+    assert findings.find_discrepancies(aligned) == ()
+
+
+def test_people_index_names_roles_from_the_text(built: Built) -> None:
+    people = {p.name: p for p in built.briefing.people}
+    # Two officials every outlet's reporting revolves around (read from the articles).
+    assert "Sergey Lavrov" in people or "Sergei Lavrov" in people
+    assert any(name.endswith("Kabulov") for name in people)
+    for person in people.values():
+        assert person.outlets
+        assert set(person.quoted_by) <= set(person.outlets)
+        assert person.name[0].isupper() and " " in person.name
+
+
+def test_quotes_cite_passages_that_hold_the_words(built: Built) -> None:
+    passages = {p.id: p for p in built.briefing.alignment.passages}
+    assert built.briefing.quotes
+    for quote in built.briefing.quotes:
+        assert quote.text in passages[quote.passages[0]].text
+        assert sorted({passages[p].outlet for p in quote.passages}) == list(quote.outlets)
