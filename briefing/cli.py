@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 import os
 import sys
@@ -18,6 +19,22 @@ from briefing.errors import BriefingError
 from briefing.models import Briefing, Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
+
+
+class Paper(str, enum.Enum):
+    """Paper sizes of the PDF."""
+
+    a4 = "a4"
+    letter = "letter"
+
+
+class Variant(str, enum.Enum):
+    """PDF variants besides the plain default."""
+
+    pdfa = "pdf/a-3b"
+    pdfua = "pdf/ua-1"
+
+
 EPILOG = (
     "Exit codes: 0 done; 1 error (the message says which file or option, and the fix); "
     "2 usage error; 3 done, but some article files were skipped (see the warnings)."
@@ -78,17 +95,31 @@ def build(
     ] = Path("out"),
     date: DateOpt = None,
     strict: StrictOpt = False,
+    paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
+    pdf_variant: Annotated[
+        Variant | None,
+        typer.Option(
+            "--pdf-variant",
+            help="pdf/a-3b: archival, with briefing.json attached; pdf/ua-1: tagged for accessibility.",
+        ),
+    ] = None,
 ) -> None:
     """Build the PDF, HTML and JSON briefing for a folder of articles.
 
-    Example: briefing build corpus/ --out out/
+    Example: briefing build corpus/ --out out/ --paper letter
     """
     from briefing import pipeline
 
     settings = Settings(built=_build_date(date), strict=strict)
     try:
         briefing = pipeline.build_briefing(corpus, settings=settings, progress=_progress)
-        outputs = pipeline.write_outputs(briefing, out, progress=_progress)
+        outputs = pipeline.write_outputs(
+            briefing,
+            out,
+            paper=paper.value,
+            variant=pdf_variant.value if pdf_variant else None,
+            progress=_progress,
+        )
     except BriefingError as exc:
         _fail(exc)
     for path in (outputs.pdf, outputs.html, outputs.json):

@@ -68,19 +68,26 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
     )
 
 
-def write_outputs(briefing: Briefing, out: Path, *, progress: Progress | None = None) -> Outputs:
+def write_outputs(
+    briefing: Briefing,
+    out: Path,
+    *,
+    paper: str = "a4",
+    variant: str | None = None,
+    progress: Progress | None = None,
+) -> Outputs:
     """Render and write briefing.{html,json,pdf} into ``out``, each atomically."""
     say = progress or (lambda _message: None)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out}: cannot create the output folder ({exc.strerror}); pass --out") from None
-    document = export.to_document(briefing)
-    html = report.render_html(briefing)
+    document = (json.dumps(export.to_document(briefing), indent=2, ensure_ascii=False) + "\n").encode()
+    html = report.render_html(briefing, paper=paper)
     say("rendering the PDF")
-    pdf = report.render_pdf(html, briefing)
+    pdf = report.render_pdf(html, briefing, variant=variant, attachment=document)
     outputs = Outputs(pdf=out / "briefing.pdf", html=out / "briefing.html", json=out / "briefing.json")
-    write_atomic(outputs.json, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
+    write_atomic(outputs.json, document)
     write_atomic(outputs.html, html.encode())
     write_atomic(outputs.pdf, pdf)
     return outputs

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import gc
 import logging
+import re
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,8 +18,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from briefing import __version__
 from briefing.errors import BriefingError
 from briefing.models import Briefing, Point
+from briefing.text import STOPWORDS
 
 TEMPLATE = "briefing.html.j2"
+# How many of the most shared claims get a side-by-side view.
+SIDE_BY_SIDE = 5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,14 +53,45 @@ def render_html(briefing: Briefing, *, paper: str = "a4") -> str:
     return _environment().get_template(TEMPLATE).render(**_context(briefing, PAPERS[paper]))
 
 
-def render_pdf(html: str, briefing: Briefing) -> bytes:
-    """Lay out the HTML with WeasyPrint; only files under templates/ may be fetched."""
+VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+
+
+def render_pdf(
+    html: str, briefing: Briefing, *, variant: str | None = None, attachment: bytes | None = None
+) -> bytes:
+    """Lay out the HTML with WeasyPrint; only files under templates/ may be fetched.
+
+    ``variant`` is None (a plain PDF), "pdf/a-3b" (archival: ``attachment``, the JSON, is
+    embedded as briefing.json dated with the build date) or "pdf/ua-1" (tagged, accessible).
+    """
     import weasyprint  # lazy: importing it costs most of a second
 
-    del briefing
+    if variant is not None and variant not in VARIANTS:
+        raise BriefingError(f"--pdf-variant {variant!r}: choose one of {', '.join(VARIANTS)}")
     base = templates_dir()
+    options: dict[str, Any] = {}
+    if variant is not None:
+        options["pdf_variant"] = variant
+    if variant == "pdf/a-3b" and attachment is not None:
+        moment = dt.datetime.combine(briefing.built, dt.time(), tzinfo=dt.UTC)
+        options["attachments"] = [
+            weasyprint.Attachment(
+                string=attachment,
+                name="briefing.json",
+                description="The briefing as data (schema briefing/1)",
+                created=moment,
+                modified=moment,
+                relationship="Data",
+            )
+        ]
     document = weasyprint.HTML(string=html, base_url=str(base) + "/", url_fetcher=_fetcher(base))
-    pdf = document.write_pdf(uncompressed_pdf=False)
+    with warnings.catch_warnings():
+        # WeasyPrint 70 leaves its sRGB profile open when writing PDF/A; collect it here, where
+        # its ResourceWarning is known and harmless, rather than at some later moment.
+        warnings.simplefilter("ignore", ResourceWarning)
+        pdf = document.write_pdf(**options)
+        if variant is not None:
+            gc.collect()
     if pdf is None:  # pragma: no cover - write_pdf returns bytes when no target is given
         raise BriefingError("WeasyPrint produced no PDF")
     return bytes(pdf)
@@ -145,6 +183,7 @@ def _context(briefing: Briefing, paper: str) -> dict[str, Any]:
         "outlets": outlets,
         "articles": articles,
         "citations": citations,
+        "side_by_side": _side_by_side(briefing),
         "passage_outlet": lambda pid: passages[pid].outlet,
         "point_anchor": lambda point: order[id(point)],
         "cited": {anchor(pid): target for pid, target in cited.items()},
@@ -156,6 +195,42 @@ def initials(outlet: str) -> str:
     """A short label for an outlet in the coverage chart: "The Washington Post" -> "TWP"."""
     letters = "".join(w[0] for w in outlet.split() if w[:1].isalnum())
     return (letters if len(letters) >= 2 else outlet[:3]).upper()[:4]
+
+
+def _side_by_side(briefing: Briefing, limit: int = SIDE_BY_SIDE) -> list[dict[str, Any]]:
+    """The most shared claims, each outlet's wording with the words the others share marked."""
+    passages = {p.id: p for p in briefing.alignment.passages}
+    top = sorted(briefing.alignment.clusters, key=lambda c: (-len(c.outlets), -c.score, c.id))[:limit]
+    views = []
+    for cluster in top:
+        rows = []
+        seen: set[str] = set()
+        for pid in cluster.passages:
+            passage = passages[pid]
+            if passage.outlet in seen:
+                continue
+            seen.add(passage.outlet)
+            others = {
+                key
+                for other in cluster.passages
+                if passages[other].outlet != passage.outlet
+                for key in map(_word_key, passages[other].text.split())
+            }
+            segments = [
+                {
+                    "text": token,
+                    "shared": bool(key := _word_key(token)) and key in others and key not in STOPWORDS,
+                }
+                for token in re.split(r"(\s+)", passage.text)
+                if token
+            ]
+            rows.append({"outlet": passage.outlet, "anchor": anchor(pid), "segments": segments})
+        views.append({"cluster": cluster.id, "outlets": len(cluster.outlets), "rows": rows})
+    return views
+
+
+def _word_key(token: str) -> str:
+    return re.sub(r"[\W_]+", "", token.lower())
 
 
 def _all_points(briefing: Briefing) -> list[Point]:
