@@ -21,14 +21,14 @@ from briefing.models import Briefing, Settings
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 
 
-class Paper(str, enum.Enum):
+class Paper(enum.StrEnum):
     """Paper sizes of the PDF."""
 
     a4 = "a4"
     letter = "letter"
 
 
-class Variant(str, enum.Enum):
+class Variant(enum.StrEnum):
     """PDF variants besides the plain default."""
 
     pdfa = "pdf/a-3b"
