@@ -8,7 +8,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,6 +17,9 @@ from rich.table import Table
 from briefing import __version__
 from briefing.errors import BriefingError
 from briefing.models import Briefing, Settings
+
+if TYPE_CHECKING:
+    from briefing.delivery import Server
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 
@@ -103,6 +106,20 @@ def build(
             help="pdf/a-3b: archival, with briefing.json attached; pdf/ua-1: tagged for accessibility.",
         ),
     ] = None,
+    email_to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--email-to",
+            help="Send the PDF to this address after building (repeatable); the server comes from "
+            "BRIEFING_SMTP_HOST, BRIEFING_SMTP_PORT, BRIEFING_SMTP_USER, BRIEFING_SMTP_PASSWORD.",
+        ),
+    ] = None,
+    summary_json: Annotated[
+        bool,
+        typer.Option(
+            "--summary-json", help="Print one JSON object (paths, counts, warnings) instead of paths."
+        ),
+    ] = False,
 ) -> None:
     """Build the PDF, HTML and JSON briefing for a folder of articles.
 
@@ -120,11 +137,133 @@ def build(
             variant=pdf_variant.value if pdf_variant else None,
             progress=_progress,
         )
+        if email_to:
+            from briefing import delivery
+
+            server = _server(None, None, False, False, None)
+            message = delivery.compose(outputs.pdf, to=tuple(email_to), sender=_sender(None, server))
+            delivery.send(message, server)
+            _progress(f"sent {outputs.pdf} to {', '.join(email_to)}")
     except BriefingError as exc:
         _fail(exc)
-    for path in (outputs.pdf, outputs.html, outputs.json):
-        print(path)
+    if summary_json:
+        print(
+            json.dumps(
+                {
+                    "pdf": str(outputs.pdf),
+                    "html": str(outputs.html),
+                    "json": str(outputs.json),
+                    "articles": len(briefing.articles),
+                    "passages": len(briefing.alignment.passages),
+                    "clusters": len(briefing.alignment.clusters),
+                    "themes": len(briefing.themes),
+                    "warnings": list(briefing.warnings),
+                    "skipped": list(briefing.skipped),
+                    "emailed": list(email_to or []),
+                }
+            )
+        )
+    else:
+        for path in (outputs.pdf, outputs.html, outputs.json):
+            print(path)
     _finish(briefing)
+
+
+@app.command(epilog=EPILOG)
+def email(
+    pdf: Annotated[
+        Path, typer.Argument(help="The briefing.pdf to send (briefing.json beside it gives the summary).")
+    ],
+    to: Annotated[list[str], typer.Option("--to", help="Recipient address (repeatable).")],
+    sender: Annotated[
+        str | None,
+        typer.Option("--from", help="Sender address. Default: BRIEFING_SMTP_USER or briefing@localhost."),
+    ] = None,
+    subject: Annotated[str | None, typer.Option("--subject", help="Default: 'Briefing: <title>'.")] = None,
+    eml: Annotated[
+        Path | None, typer.Option("--eml", help="Write the message to this .eml file instead of sending it.")
+    ] = None,
+    smtp_host: Annotated[
+        str | None, typer.Option("--smtp-host", help="Default: BRIEFING_SMTP_HOST or localhost.")
+    ] = None,
+    smtp_port: Annotated[
+        int | None,
+        typer.Option("--smtp-port", help="Default: BRIEFING_SMTP_PORT, else 465 with --ssl, else 25."),
+    ] = None,
+    starttls: Annotated[
+        bool, typer.Option("--starttls", help="Upgrade the connection with STARTTLS.")
+    ] = False,
+    use_ssl: Annotated[bool, typer.Option("--ssl", help="Connect over TLS from the start.")] = False,
+    smtp_user: Annotated[
+        str | None,
+        typer.Option(
+            "--smtp-user",
+            help="Log in as this user; the password comes from BRIEFING_SMTP_PASSWORD or a prompt.",
+        ),
+    ] = None,
+) -> None:
+    """Send a built briefing by email, the PDF attached and the executive summary as the body.
+
+    Example: briefing email out/briefing.pdf --to analyst@example.org --smtp-host mail.example.org --starttls
+    """
+    from briefing import delivery
+
+    if starttls and use_ssl:
+        raise typer.BadParameter("choose one of --starttls and --ssl", param_hint="--starttls/--ssl")
+    try:
+        server = _server(smtp_host, smtp_port, starttls, use_ssl, smtp_user, need_password=eml is None)
+        message = delivery.compose(pdf, to=tuple(to), sender=_sender(sender, server), subject=subject)
+        if eml is not None:
+            delivery.write_eml(message, eml)
+            print(eml)
+            return
+        delivery.send(message, server)
+    except BriefingError as exc:
+        _fail(exc)
+    err.print(f"sent {pdf} to {', '.join(to)} via {server.host}:{server.port}", markup=False)
+
+
+def _server(
+    host: str | None,
+    port: int | None,
+    starttls: bool,
+    use_ssl: bool,
+    user: str | None,
+    *,
+    need_password: bool = True,
+) -> Server:
+    """SMTP settings from the options, then the environment, then defaults."""
+    from briefing.delivery import DeliveryError, Server
+
+    env = os.environ
+    user = user or env.get("BRIEFING_SMTP_USER") or None
+    raw_port = port if port is not None else env.get("BRIEFING_SMTP_PORT")
+    try:
+        resolved_port = int(raw_port) if raw_port is not None else (465 if use_ssl else 25)
+    except ValueError:
+        raise DeliveryError(f"BRIEFING_SMTP_PORT={raw_port!r} is not a port number") from None
+    password = env.get("BRIEFING_SMTP_PASSWORD")
+    if user and password is None and need_password:
+        if not sys.stdin.isatty():
+            raise DeliveryError(
+                f"no password for SMTP user {user!r}: set BRIEFING_SMTP_PASSWORD (no terminal to prompt on)"
+            )
+        password = typer.prompt(f"SMTP password for {user}", hide_input=True)
+    return Server(
+        host=host or env.get("BRIEFING_SMTP_HOST") or "localhost",
+        port=resolved_port,
+        security="ssl" if use_ssl else "starttls" if starttls else "none",
+        user=user,
+        password=password,
+    )
+
+
+def _sender(sender: str | None, server: Server) -> str:
+    if sender:
+        return sender
+    if server.user and "@" in server.user:
+        return server.user
+    return "briefing@localhost"
 
 
 @app.command(epilog=EPILOG)

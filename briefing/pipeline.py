@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefing import alignment, cleaning, corpus, export, findings, report, segmentation, themes
 from briefing.errors import BriefingError, OutputError
+from briefing.files import write_atomic
 from briefing.models import Briefing, Settings
 
 Progress = Callable[[str], None]
@@ -91,25 +90,3 @@ def write_outputs(
     write_atomic(outputs.html, html.encode())
     write_atomic(outputs.pdf, pdf)
     return outputs
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot be written ({exc.strerror}); check the --out folder") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
