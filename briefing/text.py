@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import snowballstemmer
 
@@ -84,9 +84,10 @@ def normalise_token(raw: str) -> str:
     return token.replace(".", "")  # U.S. -> us, U.N. -> un
 
 
-@lru_cache(maxsize=65536)
+@cache
 def stem(token: str) -> str:
-    """The Snowball (Porter 2) stem of a lower-case word."""
+    """The Snowball (Porter 2) stem of a lower-case word (cached: one string object per stem,
+    which also keeps every passage's stems from holding copies of their own)."""
     return str(_STEMMER.stemWord(token))
 
 
