@@ -129,6 +129,7 @@ def build(
 
     settings = Settings(built=_build_date(date), strict=strict)
     try:
+        pipeline.prepare_output(out)
         briefing = pipeline.build_briefing(corpus, settings=settings, progress=_progress)
         outputs = pipeline.write_outputs(
             briefing,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,18 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
     )
 
 
+def prepare_output(out: Path) -> None:
+    """Create the output folder, or say at once why it cannot be (before any work is done)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"{out}: cannot create the output folder ({exc.strerror}); pass another --out"
+        ) from None
+    if not os.access(out, os.W_OK):
+        raise OutputError(f"{out}: the output folder is not writable; pass another --out")
+
+
 def write_outputs(
     briefing: Briefing,
     out: Path,
@@ -77,10 +90,7 @@ def write_outputs(
 ) -> Outputs:
     """Render and write briefing.{html,json,pdf} into ``out``, each atomically."""
     say = progress or (lambda _message: None)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot create the output folder ({exc.strerror}); pass --out") from None
+    prepare_output(out)
     document = (json.dumps(export.to_document(briefing), indent=2, ensure_ascii=False) + "\n").encode()
     html = report.render_html(briefing, paper=paper)
     say("rendering the PDF")
