@@ -7,6 +7,7 @@ comment above ``WEIGHTS``. Re-run that script and paste its output to recalibrat
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -145,8 +146,8 @@ def features(
     cosine = sum(x * x for x in shared_idf) / (a.norm * b.norm) if shared else 0.0
     overlap = sum(shared_idf) / min(a.weight, b.weight) if shared else 0.0
     rarest = max(shared_idf, default=0.0) / vocabulary.max_idf
-    bigrams_a = set(zip(stems_a, stems_a[1:], strict=False))
-    bigrams_b = set(zip(stems_b, stems_b[1:], strict=False))
+    bigrams_a = set(itertools.pairwise(stems_a))
+    bigrams_b = set(itertools.pairwise(stems_b))
     fewer = min(len(bigrams_a), len(bigrams_b))
     wa, wb = a.words, b.words
     both_numbers = bool(wa.numbers) and bool(wb.numbers)
