@@ -89,12 +89,21 @@ def render_pdf(
         # WeasyPrint 70 leaves its sRGB profile open when writing PDF/A; collect it here, where
         # its ResourceWarning is known and harmless, rather than at some later moment.
         warnings.simplefilter("ignore", ResourceWarning)
-        pdf = document.write_pdf(**options)
+        pdf = document.write_pdf(finisher=_page_labels, **options)
         if variant is not None:
             gc.collect()
     if pdf is None:  # pragma: no cover - write_pdf returns bytes when no target is given
         raise BriefingError("WeasyPrint produced no PDF")
     return bytes(pdf)
+
+
+def _page_labels(document: Any, pdf: Any) -> None:
+    """Label pages 1, 2, … as the footers number them (WeasyPrint writes no /PageLabels)."""
+    import pydyf
+
+    pdf.catalog["PageLabels"] = pydyf.Dictionary(
+        {"Nums": pydyf.Array([0, pydyf.Dictionary({"S": "/D", "St": 1})])}
+    )
 
 
 def anchor(passage_id: str) -> str:

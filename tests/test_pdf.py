@@ -56,6 +56,12 @@ def test_every_font_is_embedded_and_ours(built: Built) -> None:
         assert "Briefing-" in name, row  # the shipped fonts, never a system fallback
 
 
+def test_page_labels_match_the_footers(built: Built) -> None:
+    reader = pypdf.PdfReader(built.outputs.pdf)
+    assert "/PageLabels" in reader.trailer["/Root"]
+    assert reader.page_labels == [str(n) for n in range(1, len(reader.pages) + 1)]
+
+
 def test_default_pdf_is_small(built: Built) -> None:
     assert built.outputs.pdf.stat().st_size < 1_000_000
 
