@@ -56,7 +56,7 @@ def test_discrepancy_pairs_same_fact_with_different_figures() -> None:
     )
     [discrepancy] = findings.find_discrepancies(aligned)
     figures = {s.outlet: s.figures for s in discrepancy.statements}
-    assert figures == {"Alpha": ("1,200",), "Beta": ("900",)}
+    assert figures == {"Alpha": ("1,200 (home)",), "Beta": ("900 (home)",)}
 
 
 def test_agreeing_figures_are_no_discrepancy() -> None:
@@ -84,3 +84,15 @@ def test_quotes_cite_passages_that_hold_the_words(built: Built) -> None:
     for quote in built.briefing.quotes:
         assert quote.text in passages[quote.passages[0]].text
         assert sorted({passages[p].outlet for p in quote.passages}) == list(quote.outlets)
+
+
+def test_figures_of_one_kind_are_compared_and_dates_are_not() -> None:
+    aligned = _alignment(
+        ("Alpha", "The Soviet withdrawal came after more than nine years of occupation in the country.\n"),
+        ("Beta", "The Soviet Union fought a 10-year war that ended with the withdrawal of its troops.\n"),
+        ("Gamma", "On 15 August the Soviet withdrawal was remembered by veterans of the war.\n"),
+    )
+    discrepancies = findings.find_discrepancies(aligned)
+    outlets = [sorted(s.outlet for s in d.statements) for d in discrepancies]
+    assert ["Alpha", "Beta"] in outlets
+    assert all("Gamma" not in pair for pair in outlets)  # "15 August" is a date, not a count
