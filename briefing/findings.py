@@ -365,8 +365,8 @@ def _stems(text: str) -> str:
 
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _FIGURE = re.compile(
-    rf"(?<![\w/.])(?P<num>\d[\d,]*(?:\.\d+)?)(?P<decade>s\b)?(?![\w/])"
-    rf"(?:[-\s]+(?:(?:[A-Z][a-z]+|[a-z]+ly)\s+){{0,2}}(?P<unit>[a-z]+))?"
+    r"(?<![\w/.])(?P<num>\d[\d,]*(?:\.\d+)?)(?P<decade>s\b)?(?![\w/])"
+    r"(?:[-\s]+(?:(?:[A-Z][a-z]+|[a-z]+ly)\s+){0,2}(?P<unit>[a-z]+))?"
 )
 _DATE_AROUND = re.compile(rf"\b{_MONTHS}\s*$|^\s*{_MONTHS}\b", re.IGNORECASE)
 

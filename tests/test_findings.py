@@ -86,11 +86,24 @@ def test_quotes_cite_passages_that_hold_the_words(built: Built) -> None:
         assert sorted({passages[p].outlet for p in quote.passages}) == list(quote.outlets)
 
 
+FILLER = (
+    "Markets in the capital reopened after the holiday weekend.\n\n"
+    "The weather service expects rain across the northern provinces.\n\n"
+    "A new museum of modern art opened its doors to visitors.\n\n"
+)
+
+
 def test_figures_of_one_kind_are_compared_and_dates_are_not() -> None:
     aligned = _alignment(
-        ("Alpha", "The Soviet withdrawal came after more than nine years of occupation in the country.\n"),
-        ("Beta", "The Soviet Union fought a 10-year war that ended with the withdrawal of its troops.\n"),
-        ("Gamma", "On 15 August the Soviet withdrawal was remembered by veterans of the war.\n"),
+        (
+            "Alpha",
+            FILLER + "The Soviet withdrawal came after more than nine years of occupation in the country.\n",
+        ),
+        (
+            "Beta",
+            FILLER + "The Soviet Union fought a 10-year war that ended with the withdrawal of its troops.\n",
+        ),
+        ("Gamma", FILLER + "On 15 August the Soviet withdrawal was remembered by veterans of the war.\n"),
     )
     discrepancies = findings.find_discrepancies(aligned)
     outlets = [sorted(s.outlet for s in d.statements) for d in discrepancies]
