@@ -110,7 +110,8 @@ def find_quotes(alignment: Alignment) -> tuple[Quote, ...]:
                 name = _trim_place(_clean_name(name_match.group(1)), alone)
                 if name and _person_position(p.text, name_match.start()):
                     last_person = (p.paragraph, name)
-    roles = _roles(alignment.passages)
+    roles = _roles(alignment.passages, alone)
+    forms = _name_forms(alignment.passages, alone)
     # Quotes are compared only with quotes of the same speaker: linear in the number of speakers.
     groups: list[list[_Found]] = []
     by_speaker: dict[str, list[list[_Found]]] = defaultdict(list)
@@ -129,7 +130,7 @@ def find_quotes(alignment: Alignment) -> tuple[Quote, ...]:
     quotes = []
     for group in groups:
         head = group[0]
-        speaker = _full_name(head.speaker, alignment.passages) if head.speaker else None
+        speaker = _full_name(head.speaker, forms) if head.speaker else None
         quotes.append(
             Quote(
                 speaker=speaker or "unattributed",
@@ -162,7 +163,7 @@ def find_people(alignment: Alignment, quotes: Sequence[Quote]) -> tuple[Person, 
                 key = _surname(name)
                 mentions[key].add(p.outlet)
                 names[key][name] += 1
-    roles = _roles(alignment.passages)
+    roles = _roles(alignment.passages, alone)
     quoted: dict[str, set[str]] = defaultdict(set)
     for q in quotes:
         if q.speaker != "unattributed":
@@ -319,26 +320,30 @@ def _surname(name: str | None) -> str:
     return (name or "").split()[-1].lower().strip("’'") if name else ""
 
 
-def _full_name(speaker: str, passages: Sequence[Passage]) -> str:
-    """The commonest full form of the name in the passages ("Kabulov" -> "Zamir Kabulov")."""
-    if len(speaker.split()) > 1:
-        return speaker
-    alone = _standalone_words(passages)
-    forms: Counter[str] = Counter()
+def _name_forms(passages: Sequence[Passage], alone: Counter[str]) -> dict[str, Counter[str]]:
+    """Surname -> the full forms of the name the passages use, counted (one pass over them)."""
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
     for p in passages:
         for match in _NAME_RE.finditer(p.text):
             name = _trim_place(_clean_name(match.group(1)), alone)
-            if name and _surname(name) == _surname(speaker) and _person_position(p.text, match.start()):
-                forms[name] += 1
-    if not forms:
+            if name and _person_position(p.text, match.start()):
+                forms[_surname(name)][name] += 1
+    return forms
+
+
+def _full_name(speaker: str, forms: dict[str, Counter[str]]) -> str:
+    """The commonest full form of the name in the passages ("Kabulov" -> "Zamir Kabulov")."""
+    if len(speaker.split()) > 1:
         return speaker
-    return max(forms.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
+    known = forms.get(_surname(speaker))
+    if not known:
+        return speaker
+    return max(known.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
 
 
-def _roles(passages: Sequence[Passage]) -> dict[str, str]:
+def _roles(passages: Sequence[Passage], alone: Counter[str]) -> dict[str, str]:
     """Surname -> the role the text gives, from "Name, the role of X," or "Role Name"."""
     roles: dict[str, Counter[str]] = defaultdict(Counter)
-    alone = _standalone_words(passages)
     for p in passages:
         for match in _NAME_RE.finditer(p.text):
             name = _trim_place(_clean_name(match.group(1)), alone)
