@@ -29,6 +29,8 @@ POINT_MIN_WORDS, POINT_MAX_WORDS = 6, 60
 UNIQUE_PER_THEME = 4
 UNIQUE_PER_OUTLET = 3
 CONSENSUS_POINTS = 6
+# Single-outlet claims are spread over outlets from this many times as many candidates.
+SPREAD_POOL = 4
 
 
 # A sentence opening with a pronoun or a conjunction leans on the one before it: as a point,
@@ -88,7 +90,7 @@ def select(
             candidates,
             key=lambda p: (-(len(p.outlets) ** OUTLET_WEIGHT) * p.relevance, p.passage),
         )
-        points = _budget(_fold(ranked, scored), settings)
+        points = _budget(_fold(ranked, scored, limit=settings.max_points), settings)
         singles = sorted(
             (
                 _single_point(scored[pid], relevance[pid] * (1 + scored[pid].anchors))
@@ -97,7 +99,7 @@ def select(
             ),
             key=lambda p: (-p.relevance, p.passage),
         )
-        unique = _spread(_fold(singles, scored), UNIQUE_PER_THEME)
+        unique = _spread(_fold(singles, scored, limit=UNIQUE_PER_THEME * SPREAD_POOL), UNIQUE_PER_THEME)
         sections.append(
             ThemeSection(
                 id=theme.id, title=theme.title, question=theme.question, points=points, unique=unique
@@ -108,7 +110,8 @@ def select(
         cluster_points,
         key=lambda p: (-len(p.outlets), -p.relevance, p.passage),
     )
-    consensus = tuple(p for p in _fold(consensus_ranked, scored) if len(p.outlets) >= min(3, outlets))
+    widely = [p for p in consensus_ranked if len(p.outlets) >= min(3, outlets)]
+    consensus = tuple(_fold(widely, scored, limit=CONSENSUS_POINTS))
     unique_all = sorted(
         (
             _single_point(s, s.anchors * sum(idf(t) for t in set(s.stems)) / (1 + len(s.stems)))
@@ -196,13 +199,17 @@ def _single_point(item: _Scored, relevance: float) -> Point:
     )
 
 
-def _fold(ranked: Sequence[Point], scored: dict[str, _Scored]) -> list[Point]:
-    """Keep points in rank order, dropping any that restates one already kept."""
+def _fold(ranked: Sequence[Point], scored: dict[str, _Scored], *, limit: int) -> list[Point]:
+    """The first ``limit`` points in rank order, dropping any that restates one already kept."""
     kept: list[Point] = []
+    kept_texts: list[str] = []
     for point in ranked:
+        if len(kept) >= limit:
+            break
         text = " ".join(scored[point.passage].stems)
-        if all(fuzz.token_set_ratio(text, " ".join(scored[k.passage].stems)) < DUPLICATE_RATIO for k in kept):
+        if all(fuzz.token_set_ratio(text, other) < DUPLICATE_RATIO for other in kept_texts):
             kept.append(point)
+            kept_texts.append(text)
     return kept
 
 
