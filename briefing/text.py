@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 
@@ -45,8 +45,10 @@ class Words:
     plain: str  # every word lower-cased, in order, without punctuation
 
 
+@lru_cache(maxsize=1 << 20)
 def words(text: str) -> Words:
-    """Read a passage's content words, names, numbers and quoted words."""
+    """Read a passage's content words, names, numbers and quoted words (cached: alignment,
+    themes and findings all read the same passages)."""
     stems: list[str] = []
     plain: list[str] = []
     names: set[str] = set()
