@@ -38,6 +38,7 @@ FEATURES = (
 )
 # Below this many pairs, scoring one by one costs less than starting the batch (and numpy).
 BATCH_FROM = 20_000
+BATCH_SIZE = 50_000
 # A stem in at most this many passages is an anchor: in a one-story corpus, the names and
 # figures that only the passages reporting one claim carry.
 RARE_DF = 3
@@ -183,21 +184,26 @@ def probability(a: Profile, b: Profile, vocabulary: Vocabulary) -> float:
 
 
 def probabilities(pairs: Sequence[tuple[Profile, Profile]], vocabulary: Vocabulary) -> list[float]:
-    """probability() for many pairs; the string scores run in rapidfuzz's C batch (all cores)."""
+    """probability() for many pairs; the string scores run in rapidfuzz's C batch (all cores),
+    a chunk at a time so that memory stays flat however many pairs there are."""
     if len(pairs) < BATCH_FROM:
         return [probability(a, b, vocabulary) for a, b in pairs]
     from rapidfuzz import process
 
-    joined_a, joined_b = [a.joined for a, _ in pairs], [b.joined for _, b in pairs]
-    sort = process.cpdist(joined_a, joined_b, scorer=fuzz.token_sort_ratio, workers=-1)
-    tokens = process.cpdist(joined_a, joined_b, scorer=fuzz.token_set_ratio, workers=-1)
-    plain = process.cpdist(
-        [a.plain for a, _ in pairs], [b.plain for _, b in pairs], scorer=fuzz.ratio, workers=-1
-    )
-    return [
-        _logistic(features(a, b, vocabulary, (float(x), float(y), float(z))))
-        for (a, b), x, y, z in zip(pairs, sort.tolist(), tokens.tolist(), plain.tolist(), strict=True)
-    ]
+    result: list[float] = []
+    for start in range(0, len(pairs), BATCH_SIZE):
+        chunk = pairs[start : start + BATCH_SIZE]
+        joined_a, joined_b = [a.joined for a, _ in chunk], [b.joined for _, b in chunk]
+        sort = process.cpdist(joined_a, joined_b, scorer=fuzz.token_sort_ratio, workers=-1).tolist()
+        tokens = process.cpdist(joined_a, joined_b, scorer=fuzz.token_set_ratio, workers=-1).tolist()
+        plain = process.cpdist(
+            [a.plain for a, _ in chunk], [b.plain for _, b in chunk], scorer=fuzz.ratio, workers=-1
+        ).tolist()
+        result.extend(
+            _logistic(features(a, b, vocabulary, (x, y, z)))
+            for (a, b), x, y, z in zip(chunk, sort, tokens, plain, strict=True)
+        )
+    return result
 
 
 def _logistic(signals: tuple[float, ...]) -> float:
