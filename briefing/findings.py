@@ -67,7 +67,7 @@ DISCREPANCY_OVERLAP = 0.3
 DISCREPANCY_RARE_DF = 4
 DISCREPANCY_MIN_OVERLAP = 0.12
 # ... or count the same thing ("nine years" / "10-year") and share this much.
-DISCREPANCY_UNIT_OVERLAP = 0.15
+DISCREPANCY_UNIT_OVERLAP = 0.18
 MAX_DISCREPANCIES = 8
 # A statement may disagree with several others, but is listed at most this often.
 DISCREPANCY_REUSE = 2
