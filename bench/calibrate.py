@@ -19,7 +19,7 @@ from briefing.pairs import FEATURES, Profile, Vocabulary, features
 from briefing.text import words
 
 sys.path.insert(0, str(Path(__file__).parent))
-from msrp import read_msrp
+from paraphrase_data import read_msrp
 
 
 def msrp_examples(rows: list[tuple[int, str, str]]) -> tuple[list[tuple[float, ...]], list[int]]:

@@ -50,7 +50,7 @@ MAX_CANDIDATES = 12
 MIN_CONTENT_WORDS = 4
 
 # Linking thresholds on the calibrated probability (one scale everywhere, 0 to 1), swept with
-# bench/evaluate.py (dev annotation) and bench/msrp_corpus.py (MSRP train as a two-outlet
+# bench/evaluate.py (dev annotation) and bench/paraphrase_corpus.py (MSRP train as a two-outlet
 # corpus). LINK: mutual-best pairs at or above it are linked. 0.12 finds 9 of 38 dev claims
 # at link precision 0.30 (0.75 among annotated passages; the other half of the annotation is
 # withheld) with MSRP accuracy 0.72 / F1 0.82; 0.5 reaches MSRP accuracy 0.74-0.75 but finds

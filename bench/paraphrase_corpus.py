@@ -3,7 +3,7 @@
 Writes sentence 1 of every pair into one file and sentence 2 into another (one line each, as
 the withheld evaluation does), aligns them, and counts pair i as "paraphrase" when its two
 lines end up in one cluster. Prints accuracy and F1 against the labels.
-Usage: python bench/msrp_corpus.py MSRP_TSV. Skips (exit 0) when the file is absent.
+Usage: python bench/paraphrase_corpus.py MSRP_TSV. Skips (exit 0) when the file is absent.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from briefing import alignment
 
 sys.path.insert(0, str(Path(__file__).parent))
-from msrp import as_corpus, is_pair, read_msrp
+from paraphrase_data import as_corpus, is_pair, read_msrp
 
 
 def main() -> int:
