@@ -10,6 +10,7 @@ are common and most are rare, as in news text. Writes N files and a briefing.tom
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import sys
 from pathlib import Path
@@ -29,8 +30,8 @@ def _vocabulary(rng: random.Random) -> list[str]:
     return sorted(words)
 
 
-def _sentence(rng: random.Random, vocab: list[str], weights: list[float]) -> list[str]:
-    return rng.choices(vocab, weights=weights, k=rng.randint(10, 28))
+def _sentence(rng: random.Random, vocab: list[str], cumulative: list[float]) -> list[str]:
+    return rng.choices(vocab, cum_weights=cumulative, k=rng.randint(10, 28))
 
 
 def _edit(rng: random.Random, words: list[str], vocab: list[str]) -> list[str]:
@@ -51,19 +52,19 @@ def generate(folder: Path, articles: int, seed: int = 1) -> None:
     """Write ``articles`` synthetic articles and their manifest into ``folder``."""
     rng = random.Random(seed)
     vocab = _vocabulary(rng)
-    weights = [1.0 / (rank + 1) for rank in range(len(vocab))]
+    cumulative = list(itertools.accumulate(1.0 / (rank + 1) for rank in range(len(vocab))))
     folder.mkdir(parents=True, exist_ok=True)
     manifest = ['[story]\ntitle = "Synthetic corpus"\n']
     n = 0
     story = 0
     while n < articles:
-        claims = [_sentence(rng, vocab, weights) for _ in range(CLAIMS_PER_STORY)]
+        claims = [_sentence(rng, vocab, cumulative) for _ in range(CLAIMS_PER_STORY)]
         outlets = rng.sample(range(OUTLETS), STORY_SIZE)
         for outlet in outlets:
             if n >= articles:
                 break
             chosen = [_edit(rng, c, vocab) for c in claims if rng.random() < 0.4]
-            chosen += [_sentence(rng, vocab, weights) for _ in range(OWN_SENTENCES)]
+            chosen += [_sentence(rng, vocab, cumulative) for _ in range(OWN_SENTENCES)]
             rng.shuffle(chosen)
             paragraphs = [" ".join(s).capitalize() + "." for s in chosen]
             name = f"story{story:05d}-outlet{outlet:02d}.txt"
