@@ -8,7 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing import alignment, cleaning, corpus, export, findings, report, segmentation, themes
+from briefing import (
+    alignment,
+    cleaning,
+    corpus,
+    discrepancies,
+    export,
+    findings,
+    report,
+    segmentation,
+    themes,
+)
 from briefing.errors import BriefingError, OutputError
 from briefing.files import write_atomic
 from briefing.models import Briefing, Settings
@@ -43,7 +53,7 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
     )
     quotes = findings.find_quotes(aligned)
     people = findings.find_people(aligned, quotes)
-    discrepancies = findings.find_discrepancies(aligned)
+    disagreements = discrepancies.find_discrepancies(aligned)
     warnings = list(loaded.warnings)
     if outlets < 2:
         warnings.append(f"{folder}: only one outlet, so nothing can be aligned across outlets")
@@ -62,7 +72,7 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
         unique=unique,
         quotes=quotes,
         people=people,
-        discrepancies=discrepancies,
+        discrepancies=disagreements,
         warnings=tuple(warnings),
         skipped=loaded.skipped,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefing import cleaning, findings, segmentation
+from briefing import cleaning, discrepancies, findings, segmentation
 from briefing.models import Alignment, Passage
 from tests.conftest import Built, make_article
 
@@ -54,7 +54,7 @@ def test_discrepancy_pairs_same_fact_with_different_figures() -> None:
         ("Alpha", "The storm destroyed 1,200 homes in the coastal district of Marlow on Sunday night.\n"),
         ("Beta", "The storm destroyed about 900 homes in the coastal district of Marlow, officials said.\n"),
     )
-    [discrepancy] = findings.find_discrepancies(aligned)
+    [discrepancy] = discrepancies.find_discrepancies(aligned)
     figures = {s.outlet: s.figures for s in discrepancy.statements}
     assert figures == {"Alpha": ("1,200 (home)",), "Beta": ("900 (home)",)}
 
@@ -64,7 +64,7 @@ def test_agreeing_figures_are_no_discrepancy() -> None:
         ("Alpha", "The storm destroyed 1,200 homes in the coastal district of Marlow on Sunday night.\n"),
         ("Beta", "Some 1,200 homes in the coastal district of Marlow were destroyed by the storm.\n"),
     )
-    assert findings.find_discrepancies(aligned) == ()
+    assert discrepancies.find_discrepancies(aligned) == ()
 
 
 def test_people_index_names_roles_from_the_text(built: Built) -> None:
@@ -105,7 +105,7 @@ def test_figures_of_one_kind_are_compared_and_dates_are_not() -> None:
         ),
         ("Gamma", FILLER + "On 15 August the Soviet withdrawal was remembered by veterans of the war.\n"),
     )
-    discrepancies = findings.find_discrepancies(aligned)
-    outlets = [sorted(s.outlet for s in d.statements) for d in discrepancies]
+    found = discrepancies.find_discrepancies(aligned)
+    outlets = [sorted(s.outlet for s in d.statements) for d in found]
     assert ["Alpha", "Beta"] in outlets
     assert all("Gamma" not in pair for pair in outlets)  # "15 August" is a date, not a count
