@@ -57,7 +57,6 @@ ORGANISATION_WORDS = frozenset(
     Organisation Group Bank Fund Commission Court Office Service Forces Army Navy District
     Military Times Post News Journal Gazette Review Company Corporation Inc Ltd""".split()
 )
-_PRONOUN = re.compile(r"^(he|she)$", re.IGNORECASE)
 # Quotes are matched across outlets when the speaker agrees and the words do this well.
 QUOTE_MATCH_RATIO = 55
 

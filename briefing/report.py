@@ -32,7 +32,6 @@ class Segment:
     text: str
     anchor: str
     level: int  # how many outlets share it; 1 = this outlet alone
-    cluster: str | None
 
 
 def templates_dir() -> Path:
@@ -129,12 +128,9 @@ def _context(briefing: Briefing, paper: str) -> dict[str, Any]:
     passages = {p.id: p for p in briefing.alignment.passages}
     outlets = sorted({c.article.outlet for c in briefing.articles})
     level: dict[str, int] = {}
-    cluster_of: dict[str, str] = {}
     for cluster in briefing.alignment.clusters:
         for pid in cluster.passages:
-            if len(cluster.outlets) > level.get(pid, 1):
-                level[pid] = len(cluster.outlets)
-                cluster_of[pid] = cluster.id
+            level[pid] = max(level.get(pid, 1), len(cluster.outlets))
     cited: dict[str, str] = {}  # passage -> the anchor of the first point citing it
     for n, point in enumerate(_all_points(briefing)):
         for pid in point.passages:
@@ -154,9 +150,7 @@ def _context(briefing: Briefing, paper: str) -> dict[str, Any]:
         for p in briefing.alignment.passages:
             if p.doc != clean.article.id:
                 continue
-            segment = Segment(
-                text=p.text, anchor=anchor(p.id), level=level.get(p.id, 1), cluster=cluster_of.get(p.id)
-            )
+            segment = Segment(text=p.text, anchor=anchor(p.id), level=level.get(p.id, 1))
             by_paragraph.setdefault(p.paragraph, []).append(segment)
             total_chars += len(p.text)
             shared_chars += len(p.text) if segment.level > 1 else 0
