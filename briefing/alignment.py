@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from briefing.models import Alignment, Cluster, Link, Passage
+from briefing.models import Alignment, Cluster, Link, Match, Passage
 from briefing.pairs import Profile, Vocabulary, probabilities, probability
 from briefing.text import words
 
@@ -95,8 +95,22 @@ def _align(passages: Sequence[Passage]) -> Alignment:
     ]
     scores = _score_candidates(units, vocabulary)
     links = _link(units, scores)
+    nearest = _nearest(units, scores)
     clusters = _cluster(units, links, scores, vocabulary)
-    return Alignment(passages=tuple(passages), clusters=clusters)
+    return Alignment(passages=tuple(passages), clusters=clusters, nearest=nearest)
+
+
+def _nearest(units: list[_Unit], scores: dict[tuple[int, int], float]) -> dict[str, Match]:
+    """Each passage's best-scoring candidate in another outlet."""
+    best: dict[int, tuple[float, int]] = {}
+    for (i, j), score in scores.items():
+        for x, y in ((i, j), (j, i)):
+            if x not in best or (score, -y) > (best[x][0], -best[x][1]):
+                best[x] = (score, y)
+    return {
+        units[x].passage.id: Match(passage=units[y].passage.id, score=round(score, 4))
+        for x, (score, y) in sorted(best.items())
+    }
 
 
 def shared_words(a: str, b: str) -> tuple[str, ...]:

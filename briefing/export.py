@@ -7,7 +7,7 @@ from importlib.resources import files
 from typing import Any
 
 from briefing import __version__
-from briefing.models import Briefing, Point
+from briefing.models import Briefing, Match, Point
 
 SCHEMA_ID = "briefing/1"
 
@@ -34,7 +34,14 @@ def to_document(briefing: Briefing) -> dict[str, Any]:
             for c in briefing.articles
         ],
         "passages": [
-            {"id": p.id, "doc": p.doc, "start": p.start, "end": p.end, "text": p.text}
+            {
+                "id": p.id,
+                "doc": p.doc,
+                "start": p.start,
+                "end": p.end,
+                "text": p.text,
+                "nearest": _match(briefing.alignment.nearest.get(p.id)),
+            }
             for p in briefing.alignment.passages
         ],
         "clusters": [
@@ -111,3 +118,7 @@ def _point(point: Point) -> dict[str, Any]:
         "outlets": list(point.outlets),
         "cluster": point.cluster,
     }
+
+
+def _match(match: Match | None) -> dict[str, Any] | None:
+    return None if match is None else {"passage": match.passage, "score": match.score}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -133,11 +134,22 @@ class Cluster:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Match:
+    """The passage of another outlet most like a given one, linked or not."""
+
+    passage: str
+    score: float  # calibrated probability of "same claim", 0 to 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Alignment:
     """The result of aligning a corpus: its passages and the clusters among them."""
 
     passages: tuple[Passage, ...]
     clusters: tuple[Cluster, ...]
+    # Passage id -> its closest candidate in another outlet (passages with no candidate are
+    # absent): how sure we may be that an unclustered passage is reported by one outlet only.
+    nearest: Mapping[str, Match] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from briefing.models import Alignment, Cluster, Passage, Point, Settings, ThemeSection, ThemeSpec
 from briefing.text import words
+from briefing.uniqueness import Closeness
 
 # A passage serves a theme when its relevance reaches this; relevance is the IDF weight of
 # the theme's terms it carries (a rare term alone, or two common ones, are enough).
@@ -65,6 +66,7 @@ def select(
         return math.log((n + 1) / (df.get(token, 0) + 0.5))
 
     clustered = {pid for cluster in alignment.clusters for pid in cluster.passages}
+    closeness = Closeness(alignment.passages)
     cluster_points = [_cluster_point(c, scored, {}) for c in alignment.clusters]
 
     # Relevance of every passage to every theme; a passage serves the themes where its
@@ -99,10 +101,16 @@ def select(
             ),
             key=lambda p: (-p.relevance, p.passage),
         )
-        unique = _spread(_fold(singles, scored, limit=UNIQUE_PER_THEME * SPREAD_POOL), UNIQUE_PER_THEME)
+        # Lazy: a single that restates a key point or an earlier single is skipped.
+        distinct = closeness.distinct(singles, shown=[pid for point in points for pid in point.passages])
+        unique = _spread(_fold(distinct, scored, limit=UNIQUE_PER_THEME * SPREAD_POOL), UNIQUE_PER_THEME)
         sections.append(
             ThemeSection(
-                id=theme.id, title=theme.title, question=theme.question, points=points, unique=unique
+                id=theme.id,
+                title=theme.title,
+                question=theme.question,
+                points=points,
+                unique=unique,
             )
         )
 
@@ -123,7 +131,9 @@ def select(
     per_outlet: Counter[str] = Counter()
     unique_points: list[Point] = []
     for point in unique_all:
-        if per_outlet[point.outlets[0]] < UNIQUE_PER_OUTLET:
+        if per_outlet[point.outlets[0]] < UNIQUE_PER_OUTLET and not any(
+            closeness.close(point.passage, kept.passage) for kept in unique_points
+        ):
             per_outlet[point.outlets[0]] += 1
             unique_points.append(point)
     unique_points.sort(key=lambda p: (p.outlets[0], p.passage))
@@ -199,7 +209,7 @@ def _single_point(item: _Scored, relevance: float) -> Point:
     )
 
 
-def _fold(ranked: Sequence[Point], scored: dict[str, _Scored], *, limit: int) -> list[Point]:
+def _fold(ranked: Iterable[Point], scored: dict[str, _Scored], *, limit: int) -> list[Point]:
     """The first ``limit`` points in rank order, dropping any that restates one already kept."""
     kept: list[Point] = []
     kept_texts: list[str] = []

@@ -49,6 +49,29 @@ def test_align_clusters_hold_two_outlets_and_valid_scores(
             assert by_id[link.a].outlet != by_id[link.b].outlet
 
 
+def test_nearest_match_is_another_outlets_passage_scoring_the_best(
+    default_alignment: tuple[Alignment, evaluation.Gold],
+) -> None:
+    from briefing.pairs import Profile, Vocabulary, probability
+    from briefing.text import words
+
+    result, _ = default_alignment
+    by_id = {p.id: p for p in result.passages}
+    parsed = {p.id: words(p.text) for p in result.passages}
+    vocabulary = Vocabulary.build([w.stems for w in parsed.values()])
+    assert result.nearest
+    for pid, match in result.nearest.items():
+        assert by_id[match.passage].outlet != by_id[pid].outlet
+        again = probability(
+            Profile.of(parsed[pid], vocabulary), Profile.of(parsed[match.passage], vocabulary), vocabulary
+        )
+        assert again == pytest.approx(match.score, abs=1e-3)
+    for cluster in result.clusters:
+        for link in cluster.links:
+            for end in (link.a, link.b):
+                assert result.nearest[end].score >= link.score - 1e-3 or link.score < alignment.LINK_THRESHOLD
+
+
 def _corpus(*docs: tuple[str, list[str]]) -> list[Passage]:
     passages: list[Passage] = []
     for outlet, paragraphs in docs:

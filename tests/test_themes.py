@@ -45,6 +45,32 @@ def test_key_points_are_shared_and_unique_points_are_not(built: Built) -> None:
         assert all(len(p.outlets) == 1 and p.cluster is None for p in section.unique)
 
 
+def test_no_single_outlet_point_restates_another_outlets_point(built: Built) -> None:
+    """An event told by three outlets in three wordings is not listed three times as "only in"."""
+    from briefing.pairs import Profile, Vocabulary, probability
+    from briefing.text import words
+    from briefing.uniqueness import UNIQUE_BELOW
+
+    passages = {p.id: p for p in built.briefing.alignment.passages}
+    parsed = {pid: words(p.text) for pid, p in passages.items()}
+    vocabulary = Vocabulary.build([w.stems for w in parsed.values()])
+
+    def likely_same(a: str, b: str) -> float:
+        return probability(Profile.of(parsed[a], vocabulary), Profile.of(parsed[b], vocabulary), vocabulary)
+
+    lists = [(s.unique, [pid for p in s.points for pid in p.passages]) for s in built.briefing.themes]
+    lists.append((built.briefing.unique, []))
+    assert any(singles for singles, _ in lists)
+    for singles, key_passages in lists:
+        for n, point in enumerate(singles):
+            for other in key_passages + [p.passage for p in singles[n + 1 :]]:
+                if passages[other].outlet != passages[point.passage].outlet:
+                    assert likely_same(point.passage, other) < UNIQUE_BELOW, (
+                        point.text,
+                        passages[other].text,
+                    )
+
+
 def test_theme_points_mention_the_theme(built: Built) -> None:
     """Each point carries a word of its theme's definition (a weak, general relevance check)."""
     from briefing import corpus

@@ -1,0 +1,61 @@
+"""Telling apart what one outlet alone reports from what others say in other words.
+
+The aligner links a pair only when both passages prefer each other and the model is fairly
+sure, so many paraphrases stay unlinked. Listing every unlinked passage as "only in" its
+outlet would show one event reported by three outlets in three wordings three times. So a
+single-outlet point is shown only when it is not even slightly likely to restate a passage
+of another outlet already shown in the same list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cached_property
+
+from briefing.models import Passage, Point
+from briefing.pairs import Profile, Vocabulary, probability
+from briefing.text import Words, words
+
+# Two passages of different outlets this likely (calibrated) to state one claim are not shown
+# as two claims of one outlet each. On the dev annotation, 34% of unclustered passages state an
+# annotated shared claim; of those whose closest match in another outlet stays under 0.05,
+# 31%; under 0.03, 26%; under 0.02, 19%: 0.03 is where "unlike anything else" starts to mean it.
+UNIQUE_BELOW = 0.03
+
+
+class Closeness:
+    """Calibrated "same claim" probabilities between passages of one alignment, on demand."""
+
+    def __init__(self, passages: Sequence[Passage]) -> None:
+        self._passages = {p.id: p for p in passages}
+        self._profiles: dict[str, Profile] = {}
+
+    def score(self, a: str, b: str) -> float:
+        """Probability that passages ``a`` and ``b`` state the same claim."""
+        return probability(self._profile(a), self._profile(b), self._vocabulary)
+
+    def close(self, a: str, b: str) -> bool:
+        """Different outlets, and too alike to be shown as two separate claims."""
+        return self._passages[a].outlet != self._passages[b].outlet and self.score(a, b) >= UNIQUE_BELOW
+
+    def distinct(self, points: Iterable[Point], shown: Iterable[str] = ()) -> Iterator[Point]:
+        """The points, lazily, skipping any close to a passage shown before it (or in ``shown``)."""
+        kept = list(shown)
+        for point in points:
+            if any(self.close(point.passage, other) for other in kept):
+                continue
+            kept.append(point.passage)
+            yield point
+
+    def _profile(self, passage_id: str) -> Profile:
+        if passage_id not in self._profiles:
+            self._profiles[passage_id] = Profile.of(self._words[passage_id], self._vocabulary)
+        return self._profiles[passage_id]
+
+    @cached_property
+    def _words(self) -> dict[str, Words]:
+        return {pid: words(p.text) for pid, p in self._passages.items()}
+
+    @cached_property
+    def _vocabulary(self) -> Vocabulary:
+        return Vocabulary.build([w.stems for w in self._words.values()])
