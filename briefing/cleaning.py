@@ -30,21 +30,46 @@ _CREDIT = re.compile(
     r"|\b(?:photo|photograph|image|credit)s?:\s*[^.]{2,60})\s*\.?\s*$",
     re.IGNORECASE,
 )
+# Broadcasters label them: "Image source, Getty Images", "Image caption, Crowds in Kabul".
+_CAPTION_LABEL = re.compile(
+    r"^(image|photo|picture|media|video) (source|caption|credit)s?\s*[,:]", re.IGNORECASE
+)
 # Where the story ends and the site around it begins.
 _END_MARKER = re.compile(
     r"(contributed (reporting )?to this (report|story|article)"
     r"|^this (article|story|piece) (first|originally) (appeared|was published)"
     r"|^(read|see) (also|more)\b|^more (from|on)\b|^related( articles| stories| coverage)?:?$"
     r"|^join the conversation|^(most )?popular\b.{0,20}$|^recommended\b.{0,20}$"
-    r"|twitter:\s*@\w+\s*$)",
+    r"|twitter:\s*@\w+\s*$|^explore more\b"
+    r"|^reporting by\b.*\b(editing|writing) by\b)",  # a wire story's last line
     re.IGNORECASE,
 )
-_CREDIT_LINE = re.compile(r"contributed (reporting )?to this (report|story|article)", re.IGNORECASE)
+_CREDIT_LINE = re.compile(
+    r"(contributed (reporting )?to this (report|story|article)"
+    r"|^(additional )?(reporting|writing|editing) by\b)",
+    re.IGNORECASE,
+)
+# Legal and editorial notices: "Copyright © 2021 ...", "All rights reserved", "This story has
+# been updated". A story may mention a copyright, but does not open a line with one.
+_NOTICE = re.compile(
+    r"(^(copyright\b|©|\(c\)\s*\d{4})|all rights reserved"
+    r"|^this (story|article|report) (has been|was) (updated|corrected)\b)",
+    re.IGNORECASE,
+)
+# "Published: August 17, 2021 at 10:24 a.m. EDT", "Updated 3 hours ago", "Last modified on ...".
+_TIMESTAMP = re.compile(
+    r"^(published|updated|posted|first published|last (updated|modified))\b(?=.*(\d|\bago\b))",
+    re.IGNORECASE,
+)
+# A link to another story set in the text: "Read more: ...", "See also: ...", "Related: ...".
+_TEASER_LINK = re.compile(
+    r"^((read|see|watch|listen)( also| more)?|related|also read)\s*[:|–—]\s*\S", re.IGNORECASE
+)
 # Prompts to subscribe, comment, sign up, accept cookies: site chrome, never reporting.
 _PROMPT = re.compile(
     r"\b(subscribe|subscriber|subscription|newsletter|sign up|sign in|log in|cookies?|"
     r"comment guidelines|commenting|comments? section|your inbox|mailbox|your account|"
-    r"share this (article|story)|follow us)\b",
+    r"share this (article|story)|follow us|click here|live (blog|coverage|updates))\b",
     re.IGNORECASE,
 )
 # A short sentence opening with a pronoun continues the story ("He resigned.", "Its deputy takes over.").
@@ -62,6 +87,11 @@ _QUOTE = re.compile(r"[\"“”«»]")
 
 # Prompts are short: a 30-word paragraph that mentions a subscription is more likely reporting.
 PROMPT_MAX_WORDS = 30
+# Credit lines, notices, timestamps and teaser links are short too (a wire credit names a few
+# reporters and editors); a longer line that matches is a sentence of the story.
+CREDIT_MAX_WORDS = 30
+NOTICE_MAX_WORDS = 40
+TIMESTAMP_MAX_WORDS = 12
 # Headings and teasers are short; body paragraphs without a full stop are rare.
 HEADING_MAX_WORDS = 15
 # A lone sentence this short ending in a full stop is a teaser or a kicker ("A disastrous exit.").
@@ -166,10 +196,16 @@ def _line_reason(line: _Line, following: list[_Line]) -> FurnitureReason | None:
         return "advertisement"
     if _BYLINE.match(text) and not _TERMINAL.search(text):
         return "byline"
-    if _CREDIT.search(text) or _is_caption_draft(text, following):
+    if _CREDIT.search(text) or _CAPTION_LABEL.match(text) or _is_caption_draft(text, following):
         return "caption"
-    if _CREDIT_LINE.search(text) and words <= 15:
+    if _CREDIT_LINE.search(text) and words <= CREDIT_MAX_WORDS:
         return "credit"
+    if _NOTICE.search(text) and words <= NOTICE_MAX_WORDS:
+        return "notice"
+    if _TIMESTAMP.match(text) and words <= TIMESTAMP_MAX_WORDS:
+        return "timestamp"
+    if _TEASER_LINK.match(text) and words <= PROMPT_MAX_WORDS:
+        return "teaser"
     if _PROMPT.search(text) and words <= PROMPT_MAX_WORDS and (words <= 6 or _ADDRESSES_READER.search(text)):
         return "promo"
     if not line.alone or _QUOTE.search(text):

@@ -17,8 +17,10 @@ FurnitureReason = Literal[
     "heading",
     "headline",
     "masthead",
+    "notice",
     "promo",
     "teaser",
+    "timestamp",
     "trailer",
 ]
 

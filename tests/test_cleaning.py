@@ -54,6 +54,26 @@ def test_clean_never_rewrites_text(cleaned: dict[str, CleanArticle]) -> None:
         ("A man walks past a closed shop in Lagos. Photo: John Doe/AFP", "caption"),
         ("By Jane Q. Reporter", "byline"),
         ("Economy slows as exports fall", "heading"),
+        # Furniture of wire services, broadcasters and papers other than the default corpus's.
+        ("Reporting by Anna Petrova; Writing by Tom Baker; Editing by Mark Heinz", "credit"),
+        ("Additional reporting by Lee Chan in Seoul", "credit"),
+        ("Image source, Getty Images", "caption"),
+        ("Image caption, Firefighters work through the night to contain the blaze near the port", "caption"),
+        (
+            "Copyright © 2021 The Associated Press. All rights reserved. This material may not be "
+            "published, broadcast, rewritten or redistributed.",
+            "notice",
+        ),
+        ("Published: August 17, 2021 at 10:24 a.m. EDT", "timestamp"),
+        ("Updated 3 hours ago", "timestamp"),
+        (
+            "Read more: Why the central bank keeps raising rates even as growth slows across the region.",
+            "teaser",
+        ),
+        ("Click here to read the full statement from the finance ministry.", "promo"),
+        ("Follow the latest developments on our live blog.", "promo"),
+        ("This story has been updated with additional information.", "notice"),
+        ("Listen to this article", "heading"),
     ],
 )
 def test_clean_drops_furniture_of_other_outlets(furniture: str, reason: str) -> None:
@@ -83,6 +103,27 @@ def test_clean_drops_site_trailer_after_end_of_story() -> None:
     assert "Paragraph 7 of the story" in kept
     assert "contributed to this report" not in kept
     assert "Ten things to do" not in kept
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        ["Reporting by Anna Petrova in Moscow; Editing by Mark Heinz", "Our Standards: The Trust Principles."],
+        ["Explore more on these topics", "Budgets", "Spain", "Share", "Reuse this content"],
+    ],
+)
+def test_clean_drops_wire_and_paper_trailers(ending: list[str]) -> None:
+    body = "\n\n".join(
+        [
+            f"Paragraph {n} of the story reports what the minister said about the budget today."
+            for n in range(8)
+        ]
+        + ending
+    )
+    clean = cleaning.clean(make_article(body))
+    kept = _kept(clean)
+    assert "Paragraph 7 of the story" in kept
+    assert all(line not in kept for line in ending)
 
 
 def test_clean_drops_repeated_paragraph_but_keeps_first() -> None:
