@@ -108,7 +108,10 @@ def test_clean_drops_site_trailer_after_end_of_story() -> None:
 @pytest.mark.parametrize(
     "ending",
     [
-        ["Reporting by Anna Petrova in Moscow; Editing by Mark Heinz", "Our Standards: The Trust Principles."],
+        [
+            "Reporting by Anna Petrova in Moscow; Editing by Mark Heinz",
+            "Our Standards: The Trust Principles.",
+        ],
         ["Explore more on these topics", "Budgets", "Spain", "Share", "Reuse this content"],
     ],
 )
