@@ -77,12 +77,13 @@ def load(folder: Path) -> Corpus:
         seen_hashes[digest] = rel
         meta = metas.get(rel, ArticleMeta(file=rel))
         doc_id = _unique_id(_slug(Path(rel).with_suffix("").as_posix()), used_ids)
+        outlet = meta.outlet or outlet_from_filename(rel)
         articles.append(
             Article(
                 id=doc_id,
                 path=rel,
-                outlet=meta.outlet or outlet_from_filename(rel),
-                title=meta.title or title_from_text(text) or Path(rel).stem,
+                outlet=outlet,
+                title=meta.title or title_from_text(text, outlet=outlet) or Path(rel).stem,
                 published=meta.published,
                 author=meta.author,
                 url=meta.url,
@@ -144,12 +145,16 @@ def outlet_from_filename(rel: str) -> str:
     return " ".join(w if w.isupper() else w.capitalize() for w in words)
 
 
-def title_from_text(text: str) -> str | None:
-    """The first line that reads like a headline: four to thirty words, not a credit."""
+def title_from_text(text: str, *, outlet: str = "") -> str | None:
+    """The first line that reads like a headline: four to thirty words, not a byline, and not
+    the masthead (a line naming the outlet, "The Daily Planet — Your trusted news")."""
+    name = " ".join(outlet.lower().split())
     for line in text.splitlines()[:12]:
         words = line.split()
-        if 4 <= len(words) <= 30 and not line.lower().startswith("by "):
-            return line.strip()
+        lowered = " ".join(line.lower().split())
+        if not 4 <= len(words) <= 30 or lowered.startswith("by ") or (name and name in lowered):
+            continue
+        return line.strip()
     return None
 
 

@@ -92,3 +92,11 @@ def test_load_translates_newlines_as_read_text_does(tmp_path: Path) -> None:
 def test_outlet_from_filename_drops_numbering() -> None:
     assert corpus.outlet_from_filename("003_associated-press.txt") == "Associated Press"
     assert corpus.outlet_from_filename("BBC_news.txt") == "BBC News"
+
+
+def test_title_from_text_skips_masthead_naming_the_outlet() -> None:
+    text = "The Daily Planet | Your trusted news since 1938\n\nMayor opens the new bridge across the river\n\nBody.\n"
+    assert (
+        corpus.title_from_text(text, outlet="Daily Planet") == "Mayor opens the new bridge across the river"
+    )
+    assert corpus.title_from_text(text).startswith("The Daily Planet")
