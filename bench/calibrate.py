@@ -13,12 +13,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from briefing import alignment, cleaning, corpus, evaluation, pairs, segmentation
+from briefing import alignment, pairs
 from briefing.models import Passage
 from briefing.pairs import FEATURES, Profile, Vocabulary, features
 from briefing.text import words
 
 sys.path.insert(0, str(Path(__file__).parent))
+import dev_data
 from paraphrase_data import read_msrp
 
 
@@ -28,14 +29,6 @@ def msrp_examples(rows: list[tuple[int, str, str]]) -> tuple[list[tuple[float, .
     vocabulary = Vocabulary.build([w.stems for _, a, b in parsed for w in (a, b)])
     x = [features(Profile.of(a, vocabulary), Profile.of(b, vocabulary), vocabulary) for _, a, b in parsed]
     return x, [label for label, _, _ in parsed]
-
-
-def dev_corpus(gold_path: Path, folder: Path) -> tuple[list[Passage], list[frozenset[str]]]:
-    """The dev corpus's passages and the annotated claims each states."""
-    loaded = corpus.load(folder)
-    passages = [p for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]
-    gold = evaluation.load_gold(gold_path, loaded.articles)
-    return passages, [evaluation.claims_of(p, gold) for p in passages]
 
 
 def gold_pair_examples(
@@ -56,8 +49,7 @@ def gold_pair_examples(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("msrp", type=Path)
-    parser.add_argument("gold", nargs="?", type=Path, default=Path("tests/data/gold-dev.json"))
-    parser.add_argument("--corpus", type=Path, default=Path("corpus"))
+    dev_data.add_arguments(parser)
     parser.add_argument(
         "--gold-weight", type=float, default=20.0, help="weight of a dev example relative to an MSRP one"
     )
@@ -69,7 +61,8 @@ def main() -> int:
     from sklearn.metrics import accuracy_score, average_precision_score, f1_score
 
     rows = read_msrp(args.msrp)
-    passages, claims = dev_corpus(args.gold, args.corpus)
+    dev = dev_data.load(args.gold, args.corpus)
+    passages, claims = dev.passages, dev.claims
 
     xm, ym = msrp_examples(rows)
     xg, yg = gold_pair_examples(passages, claims)

@@ -11,21 +11,22 @@ import sys
 import time
 from pathlib import Path
 
-from briefing import alignment, cleaning, corpus, evaluation, segmentation
+from briefing import alignment, evaluation
+
+sys.path.insert(0, str(Path(__file__).parent))
+import dev_data
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("gold", nargs="?", type=Path, default=Path("tests/data/gold-dev.json"))
-    parser.add_argument("--corpus", type=Path, default=Path("corpus"))
+    dev_data.add_arguments(parser)
     parser.add_argument("--verbose", action="store_true", help="print every predicted cluster")
     args = parser.parse_args()
-    loaded = corpus.load(args.corpus)
+    dev = dev_data.load(args.gold, args.corpus)
+    passages, gold = dev.passages, dev.gold
     started = time.perf_counter()
-    passages = [p for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]
     result = alignment.align(passages)
     elapsed = time.perf_counter() - started
-    gold = evaluation.load_gold(args.gold, loaded.articles)
     scores = evaluation.score(result, gold)
     if args.verbose:
         by_id = {p.id: p for p in result.passages}

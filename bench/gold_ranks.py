@@ -12,21 +12,22 @@ import argparse
 import sys
 from pathlib import Path
 
-from briefing import alignment, cleaning, corpus, evaluation, segmentation
+from briefing import alignment, evaluation
 from briefing.pairs import Profile, Vocabulary, probabilities
 from briefing.text import words
+
+sys.path.insert(0, str(Path(__file__).parent))
+import dev_data
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("gold", nargs="?", type=Path, default=Path("tests/data/gold-dev.json"))
-    parser.add_argument("--corpus", type=Path, default=Path("corpus"))
+    dev_data.add_arguments(parser)
     parser.add_argument("--verbose", action="store_true", help="print every annotated pair")
     args = parser.parse_args()
-    loaded = corpus.load(args.corpus)
-    passages = [p for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]
-    gold = evaluation.load_gold(args.gold, loaded.articles)
-    claims = {p.id: evaluation.claims_of(p, gold) for p in passages}
+    dev = dev_data.load(args.gold, args.corpus)
+    passages = dev.passages
+    claims = {p.id: c for p, c in zip(passages, dev.claims, strict=True)}
     parsed = [words(p.text) for p in passages]
     vocabulary = Vocabulary.build([w.stems for w in parsed])
     profiles = [Profile.of(w, vocabulary) for w in parsed]

@@ -1,0 +1,34 @@
+"""The dev corpus and its annotation, as the bench scripts read them."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing import cleaning, corpus, evaluation, segmentation
+from briefing.models import Passage
+
+GOLD = Path("tests/data/gold-dev.json")
+CORPUS = Path("corpus")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DevCorpus:
+    passages: list[Passage]
+    gold: evaluation.Gold
+    claims: list[frozenset[str]]  # the annotated claims each passage states
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The optional gold file and --corpus folder every dev script takes."""
+    parser.add_argument("gold", nargs="?", type=Path, default=GOLD)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+
+
+def load(gold_path: Path, folder: Path) -> DevCorpus:
+    """Load, clean and split the corpus as `briefing` does, and map the annotation onto it."""
+    loaded = corpus.load(folder)
+    passages = [p for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]
+    gold = evaluation.load_gold(gold_path, loaded.articles)
+    return DevCorpus(passages=passages, gold=gold, claims=[evaluation.claims_of(p, gold) for p in passages])
