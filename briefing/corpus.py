@@ -77,13 +77,14 @@ def load(folder: Path) -> Corpus:
         seen_hashes[digest] = rel
         meta = metas.get(rel, ArticleMeta(file=rel))
         doc_id = _unique_id(_slug(Path(rel).with_suffix("").as_posix()), used_ids)
-        outlet = meta.outlet or outlet_from_filename(rel)
+        named = meta.outlet or outlet_from_filename(rel)
+        title = meta.title or title_from_text(text, outlet=named or "") or Path(rel).stem
         articles.append(
             Article(
                 id=doc_id,
                 path=rel,
-                outlet=outlet,
-                title=meta.title or title_from_text(text, outlet=outlet) or Path(rel).stem,
+                outlet=named or label_from_title(title),
+                title=title,
                 published=meta.published,
                 author=meta.author,
                 url=meta.url,
@@ -135,14 +136,28 @@ def read_manifest(path: Path, *, warnings: list[str]) -> Manifest:
     )
 
 
-def outlet_from_filename(rel: str) -> str:
-    """Guess an outlet name from a file name: ``washington-post.txt`` gives "Washington Post"."""
+def outlet_from_filename(rel: str) -> str | None:
+    """Guess an outlet name from a file name: ``washington-post.txt`` gives "Washington Post".
+
+    None when the name says nothing (a hash or a number, as scrapers name files:
+    ``000_0f941cd36021eba6.txt``): then the article's headline labels it.
+    """
     stem = Path(rel).stem
     stem = re.sub(r"^\d+[_-]+", "", stem)  # numbered exports: 000_..., 01-...
     words = [w for w in re.split(r"[_\-\s.]+", stem) if w]
-    if not words:
-        return Path(rel).stem
+    if not any(w.isalpha() and len(w) >= 3 for w in words):
+        return None
     return " ".join(w if w.isupper() else w.capitalize() for w in words)
+
+
+# An outlet labelled by its headline keeps this many words of it.
+LABEL_WORDS = 5
+
+
+def label_from_title(title: str) -> str:
+    """A short label for an article whose outlet is unknown: its headline's first words."""
+    words = title.split()
+    return " ".join(words[:LABEL_WORDS]) + ("…" if len(words) > LABEL_WORDS else "")
 
 
 def title_from_text(text: str, *, outlet: str = "") -> str | None:

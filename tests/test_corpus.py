@@ -94,6 +94,21 @@ def test_outlet_from_filename_drops_numbering() -> None:
     assert corpus.outlet_from_filename("BBC_news.txt") == "BBC News"
 
 
+def test_hashed_file_names_are_labelled_by_their_headline(tmp_path: Path) -> None:
+    assert corpus.outlet_from_filename("000_0f941cd36021eba6.txt") is None
+    assert corpus.outlet_from_filename("12345.txt") is None
+    (tmp_path / "000_0f941cd36021eba6.txt").write_text(
+        "Storm floods the northern districts overnight\n\nThe river rose two metres in six hours.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "001_9a8b7c6d5e4f3a2b.txt").write_text(
+        "Floods\n\nWater covered the roads, officials said on Monday morning.\n", encoding="utf-8"
+    )
+    loaded = corpus.load(tmp_path)
+    assert loaded.articles[0].outlet == "Storm floods the northern districts…"
+    assert loaded.articles[1].outlet == "Water covered the roads, officials…"
+
+
 def test_title_from_text_skips_masthead_naming_the_outlet() -> None:
     text = "The Daily Planet | Your trusted news since 1938\n\nMayor opens the new bridge across the river\n\nBody.\n"
     assert (
