@@ -32,6 +32,8 @@ UNIQUE_PER_OUTLET = 3
 CONSENSUS_POINTS = 6
 # Single-outlet claims are spread over outlets from this many times as many candidates.
 SPREAD_POOL = 4
+# ... among the points at least this share as relevant as the best one.
+SPREAD_FLOOR = 0.5
 
 
 # A sentence opening with a pronoun or a conjunction leans on the one before it: as a point,
@@ -237,11 +239,16 @@ def _budget(points: Sequence[Point], settings: Settings) -> tuple[Point, ...]:
 
 
 def _spread(points: Sequence[Point], limit: int) -> tuple[Point, ...]:
-    """Up to ``limit`` points, one per outlet first, then the rest in rank order."""
+    """Up to ``limit`` points, one per outlet first, then the rest in rank order.
+
+    Only points of at least SPREAD_FLOOR times the best relevance take an outlet's first
+    place: balance between outlets must not push out what is plainly central.
+    """
     first: list[Point] = []
     seen: set[str] = set()
+    floor = SPREAD_FLOOR * max((p.relevance for p in points), default=0.0)
     for point in points:
-        if point.outlets[0] not in seen:
+        if point.outlets[0] not in seen and point.relevance >= floor:
             seen.add(point.outlets[0])
             first.append(point)
     rest = [p for p in points if p not in first]
