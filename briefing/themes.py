@@ -34,6 +34,9 @@ CONSENSUS_POINTS = 6
 SPREAD_POOL = 4
 # ... among the points at least this share as relevant as the best one.
 SPREAD_FLOOR = 0.5
+# A single-outlet point gains from its anchors (names, figures, quotes: it can be checked), up to
+# this many: past it a name-laden aside would outrank what the theme is about.
+ANCHOR_CAP = 2
 
 
 # A sentence opening with a pronoun or a conjunction leans on the one before it: as a point,
@@ -97,7 +100,7 @@ def select(
         points = _budget(_fold(ranked, scored, limit=settings.max_points), settings)
         singles = sorted(
             (
-                _single_point(scored[pid], relevance[pid] * (1 + scored[pid].anchors))
+                _single_point(scored[pid], relevance[pid] * (1 + min(scored[pid].anchors, ANCHOR_CAP)))
                 for pid in scored
                 if pid not in clustered and serves(pid, relevance) and _readable(scored[pid])
             ),
