@@ -135,12 +135,12 @@ def select(
     )
     per_outlet: Counter[str] = Counter()
     unique_points: list[Point] = []
+    shown = closeness.shown()
     for point in unique_all:
-        if per_outlet[point.outlets[0]] < UNIQUE_PER_OUTLET and not any(
-            closeness.close(point.passage, kept.passage) for kept in unique_points
-        ):
+        if per_outlet[point.outlets[0]] < UNIQUE_PER_OUTLET and not shown.close_to(point.passage):
             per_outlet[point.outlets[0]] += 1
             unique_points.append(point)
+            shown.add(point.passage)
     unique_points.sort(key=lambda p: (p.outlets[0], p.passage))
     return consensus[:CONSENSUS_POINTS], tuple(sections), tuple(unique_points)
 

@@ -9,6 +9,7 @@ of another outlet already shown in the same list.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 
@@ -21,6 +22,9 @@ from briefing.text import Words, words
 # annotated shared claim; of those whose closest match in another outlet stays under 0.05,
 # 31%; under 0.03, 26%; under 0.02, 19%: 0.03 is where "unlike anything else" starts to mean it.
 UNIQUE_BELOW = 0.03
+# Stems in more than this share of the passages are the story's topic ("Russia", "Taliban"):
+# sharing one does not make two passages worth comparing.
+TOPIC_SHARE = 0.2
 
 
 class Closeness:
@@ -40,12 +44,31 @@ class Closeness:
 
     def distinct(self, points: Iterable[Point], shown: Iterable[str] = ()) -> Iterator[Point]:
         """The points, lazily, skipping any close to a passage shown before it (or in ``shown``)."""
-        kept = list(shown)
+        kept = self.shown(shown)
         for point in points:
-            if any(self.close(point.passage, other) for other in kept):
-                continue
-            kept.append(point.passage)
-            yield point
+            if not kept.close_to(point.passage):
+                kept.add(point.passage)
+                yield point
+
+    def shown(self, passages: Iterable[str] = ()) -> Shown:
+        """A growing set of shown passages that new ones are checked against."""
+        kept = Shown(self)
+        for pid in passages:
+            kept.add(pid)
+        return kept
+
+    def stems(self, passage_id: str) -> frozenset[str]:
+        """The passage's distinctive stems (not the story's topic words)."""
+        return frozenset(t for t in self._words[passage_id].stems if t not in self._topic)
+
+    @cached_property
+    def _topic(self) -> frozenset[str]:
+        """Stems in more than TOPIC_SHARE of the passages: "Russia", "Taliban"."""
+        df: Counter[str] = Counter()
+        for parsed in self._words.values():
+            df.update(set(parsed.stems))
+        cap = TOPIC_SHARE * len(self._words)
+        return frozenset(t for t, n in df.items() if n > cap)
 
     def _profile(self, passage_id: str) -> Profile:
         if passage_id not in self._profiles:
@@ -59,3 +82,20 @@ class Closeness:
     @cached_property
     def _vocabulary(self) -> Vocabulary:
         return Vocabulary.build([w.stems for w in self._words.values()])
+
+
+class Shown:
+    """Passages already shown in one list; only those sharing a distinctive stem are compared."""
+
+    def __init__(self, closeness: Closeness) -> None:
+        self._closeness = closeness
+        self._by_stem: dict[str, list[str]] = defaultdict(list)
+
+    def add(self, passage_id: str) -> None:
+        for stem in self._closeness.stems(passage_id):
+            self._by_stem[stem].append(passage_id)
+
+    def close_to(self, passage_id: str) -> bool:
+        """Whether a shown passage of another outlet is close to this one."""
+        others = {o for stem in self._closeness.stems(passage_id) for o in self._by_stem.get(stem, ())}
+        return any(self._closeness.close(passage_id, other) for other in sorted(others))
