@@ -21,6 +21,11 @@ DISCREPANCY_MIN_OVERLAP = 0.12
 # ... or count the same thing ("nine years" / "10-year") and share this much.
 DISCREPANCY_UNIT_OVERLAP = 0.18
 MAX_DISCREPANCIES = 8
+# Two outlets giving one figure differently stay close ("more than nine years" / "10-year",
+# 1999 / 2000); a count ten times another ("102 years" / "10-year war"), or dates decades apart,
+# are different things that share a unit.
+MAX_FIGURE_RATIO = 3.0
+MAX_YEAR_GAP = 5
 # A statement may disagree with several others, but is listed at most this often.
 DISCREPANCY_REUSE = 2
 # The index behind the comparison: stems in at most this many passages, and each passage is
@@ -60,7 +65,11 @@ def find_discrepancies(alignment: Alignment) -> tuple[Discrepancy, ...]:
             continue
         kinds_a = _kinds(a.text)
         kinds_b = _kinds(b.text)
-        clash = [k for k in kinds_a.keys() & kinds_b.keys() if not kinds_a[k] & kinds_b[k]]
+        clash = [
+            k
+            for k in kinds_a.keys() & kinds_b.keys()
+            if not kinds_a[k] & kinds_b[k] and _comparable(k, kinds_a[k], kinds_b[k])
+        ]
         if not clash:
             continue
         stems_a = set(parsed[a.id].stems)
@@ -109,10 +118,17 @@ def find_discrepancies(alignment: Alignment) -> tuple[Discrepancy, ...]:
     return tuple(result)
 
 
+def _comparable(kind: str, a: set[float], b: set[float]) -> bool:
+    """Some figure of each side is close enough to the other's to be the same one told twice."""
+    if kind == "calendar year":
+        return any(abs(x - y) <= MAX_YEAR_GAP for x in a for y in b)
+    return any(x > 0 and y > 0 and max(x, y) / min(x, y) <= MAX_FIGURE_RATIO for x in a for y in b)
+
+
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _FIGURE = re.compile(
     r"(?<![\w/.])(?P<num>\d[\d,]*(?:\.\d+)?)(?P<decade>s\b)?(?![\w/])"
-    r"(?:[-\s]+(?:(?:[A-Z][a-z]+|[a-z]+ly)\s+){0,2}(?P<unit>[a-z]+))?"
+    r"(?:[-\s]+(?:(?:[A-Z][a-z]+|[a-z]+ly),?\s+(?:and\s+)?){0,4}(?P<unit>[a-z]+))?"
 )
 _DATE_AROUND = re.compile(rf"\b{_MONTHS}\s*$|^\s*{_MONTHS}\b", re.IGNORECASE)
 
@@ -137,11 +153,13 @@ def _kinds(text: str) -> dict[str, set[float]]:
     for value, unit in found:
         stems = words(unit).stems if unit and unit.lower() not in _SCALE_WORDS else ()
         if stems:
-            kinds[stems[0]].add(value)
+            kinds[_SAME_UNIT.get(stems[0], stems[0])].add(value)
     return dict(kinds)
 
 
 _SCALE_WORDS = frozenset({"thousand", "million", "billion", "trillion", "percent", "per"})
+# Words news reports use for one count ("2,500 troops" / "2,500 forces"), by stem.
+_SAME_UNIT = {"forc": "troop", "soldier": "troop", "servicemen": "troop", "personnel": "troop"}
 
 
 def _spelled_numbers(text: str) -> list[tuple[float, str]]:

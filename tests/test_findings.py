@@ -67,6 +67,23 @@ def test_agreeing_figures_are_no_discrepancy() -> None:
     assert discrepancies.find_discrepancies(aligned) == ()
 
 
+def test_figures_far_apart_or_in_other_words_are_no_discrepancy() -> None:
+    aligned = _alignment(
+        (
+            "Alpha",
+            "The rebels say they defeated three empires over the course of 102 years of Marlow wars.\n",
+        ),
+        ("Beta", "The empire fought a 10-year war in Marlow that ended with the defeat of its rebels.\n"),
+        ("Gamma", "Some 2,500 troops from Marlow and Tessel held joint drills near the border.\n"),
+        (
+            "Delta",
+            "Some 1,000 troops will join new drills, a week after joint drills near the Marlow "
+            "border with 2,500 Tessel forces.\n",
+        ),
+    )
+    assert discrepancies.find_discrepancies(aligned) == ()
+
+
 def test_people_index_names_roles_from_the_text(built: Built) -> None:
     people = {p.name: p for p in built.briefing.people}
     # Two officials every outlet's reporting revolves around (read from the articles).
