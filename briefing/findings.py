@@ -245,6 +245,14 @@ def _full_name(speaker: str, forms: dict[str, Counter[str]]) -> str:
     return max(known.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
 
 
+# ", the role of X," after a name; a stop after an initial or a short abbreviation ("U.S.",
+# "J.", "St.") does not end it.
+_ROLE_AFTER = re.compile(
+    r",\s+((?:an?\s+|the\s+)?(?:[^,.;“\"]|(?<=\b[A-Z])\.|(?<=\b[A-Z][a-z])\.){3,120}?)"
+    r"(?:,|(?<!\b[A-Z])(?<!\b[A-Z][a-z])\.|;|$)"
+)
+
+
 def _roles(passages: Sequence[Passage], alone: Counter[str]) -> dict[str, str]:
     """Surname -> the role the text gives, from "Name, the role of X," or "Role Name"."""
     roles: dict[str, Counter[str]] = defaultdict(Counter)
@@ -253,7 +261,7 @@ def _roles(passages: Sequence[Passage], alone: Counter[str]) -> dict[str, str]:
             name = _trim_place(_clean_name(match.group(1)), alone)
             if name is None:
                 continue
-            after = re.match(r",\s+((?:an?\s+|the\s+)?[^,.;“\"]{3,90}?)(?:,|\.|;|$)", p.text[match.end() :])
+            after = _ROLE_AFTER.match(p.text[match.end() :])
             if after and set(re.findall(r"[a-z\-]+", after.group(1).lower())) & ROLE_WORDS:
                 roles[_surname(name)][after.group(1).strip()] += 1
                 continue

@@ -27,6 +27,18 @@ def test_quote_after_text_is_attributed_to_named_speaker() -> None:
     assert quote.text.startswith("We will not send troops")
 
 
+def test_role_runs_past_initials() -> None:
+    aligned = _alignment(
+        (
+            "Alpha",
+            "“The plan cannot work,” said Eugene Rumer, a former officer at the U.S. National "
+            "Intelligence Council.\n",
+        ),
+    )
+    [quote] = findings.find_quotes(aligned)
+    assert quote.role == "a former officer at the U.S. National Intelligence Council"
+
+
 def test_same_quote_in_two_outlets_is_one_entry_with_both() -> None:
     aligned = _alignment(
         ("Alpha", "Minister Maria Okafor said: “We will not send troops to the region this year.”\n"),
