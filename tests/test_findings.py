@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from briefing import cleaning, discrepancies, findings, segmentation
 from briefing.models import Alignment, Passage
 from tests.conftest import Built, make_article
@@ -14,29 +16,26 @@ def _alignment(*docs: tuple[str, str]) -> Alignment:
     return Alignment(passages=tuple(passages), clusters=())
 
 
-def test_quote_after_text_is_attributed_to_named_speaker() -> None:
-    aligned = _alignment(
+@pytest.mark.parametrize(
+    ("text", "speaker", "role"),
+    [
         (
-            "Alpha",
-            "“We will not send troops to the region this year,” said Maria Okafor, the defence minister.\n",
+            "“We will not send troops to the region this year,” said Maria Okafor, the defence minister.",
+            "Maria Okafor",
+            "the defence minister",
         ),
-    )
-    [quote] = findings.find_quotes(aligned)
-    assert quote.speaker == "Maria Okafor"
-    assert quote.role == "the defence minister"
-    assert quote.text.startswith("We will not send troops")
-
-
-def test_role_runs_past_initials() -> None:
-    aligned = _alignment(
-        (
-            "Alpha",
+        (  # a role runs past initials such as "U.S."
             "“The plan cannot work,” said Eugene Rumer, a former officer at the U.S. National "
-            "Intelligence Council.\n",
+            "Intelligence Council.",
+            "Eugene Rumer",
+            "a former officer at the U.S. National Intelligence Council",
         ),
-    )
-    [quote] = findings.find_quotes(aligned)
-    assert quote.role == "a former officer at the U.S. National Intelligence Council"
+    ],
+)
+def test_quote_after_text_is_attributed_to_named_speaker(text: str, speaker: str, role: str) -> None:
+    [quote] = findings.find_quotes(_alignment(("Alpha", text + "\n")))
+    assert (quote.speaker, quote.role) == (speaker, role)
+    assert text.startswith("“" + quote.text)
 
 
 def test_same_quote_in_two_outlets_is_one_entry_with_both() -> None:
