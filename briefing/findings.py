@@ -57,6 +57,8 @@ ORGANISATION_WORDS = frozenset(
     Organisation Group Bank Fund Commission Court Office Service Forces Army Navy District
     Military Times Post News Journal Gazette Review Company Corporation Inc Ltd""".split()
 )
+# "told X", "asked X": X is who listened (often a newspaper), not who spoke.
+_TOLD_BEFORE = re.compile(r"\b(told|tells|asked|asks)\s+$")
 # Quotes are matched across outlets when the speaker agrees and the words do this well.
 QUOTE_MATCH_RATIO = 55
 
@@ -143,6 +145,8 @@ def find_people(alignment: Alignment, quotes: Sequence[Quote]) -> tuple[Person, 
             context = set(re.findall(r"[a-z\-]+", before.split(",")[-1])) | set(
                 re.findall(r"[a-z\-]+", after.split(".")[0][:60])
             )
+            if _TOLD_BEFORE.search(before):
+                continue
             if context & ROLE_WORDS or re.search(SAYING, after[:25]) or re.search(SAYING, before[-25:]):
                 key = _surname(name)
                 mentions[key].add(p.outlet)

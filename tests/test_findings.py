@@ -95,6 +95,14 @@ def test_figures_far_apart_or_in_other_words_are_no_discrepancy() -> None:
     assert discrepancies.find_discrepancies(aligned) == ()
 
 
+def test_who_was_told_is_not_a_speaker() -> None:
+    aligned = _alignment(
+        ("Alpha", "Analyst Ivan Petrov told Vechernaya Zarya that the talks would fail within a month.\n"),
+    )
+    people = findings.find_people(aligned, findings.find_quotes(aligned))
+    assert [p.name for p in people] == ["Ivan Petrov"]
+
+
 def test_people_index_names_roles_from_the_text(built: Built) -> None:
     people = {p.name: p for p in built.briefing.people}
     # Two officials every outlet's reporting revolves around (read from the articles).
