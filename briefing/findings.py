@@ -275,6 +275,7 @@ def _roles(passages: Sequence[Passage], alone: Counter[str]) -> dict[str, str]:
             prefix = full[: max(0, full.find(name.split()[0]))].strip()
             phrase = (prefix or (before.group(1).strip() if before else "")).strip(", ")
             phrase = re.split(r"\band\b|,|\bwith\b", phrase)[-1].strip()
+            phrase = re.sub(rf"^{SAYING}\s+", "", phrase)  # "joked the Russian journalist"
             if phrase and set(re.findall(r"[a-z\-]+", phrase.lower())) & ROLE_WORDS:
                 roles[_surname(name)][phrase] += 1
     return {key: counts.most_common(1)[0][0] for key, counts in roles.items()}

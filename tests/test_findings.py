@@ -95,6 +95,17 @@ def test_figures_far_apart_or_in_other_words_are_no_discrepancy() -> None:
     assert discrepancies.find_discrepancies(aligned) == ()
 
 
+def test_role_before_a_name_leaves_the_verb_out() -> None:
+    aligned = _alignment(
+        (
+            "Alpha",
+            "“The talks will fail within a month,” joked the Tessel journalist Ivan Petrov on Monday.\n",
+        ),
+    )
+    [person] = findings.find_people(aligned, findings.find_quotes(aligned))
+    assert person.role == "the Tessel journalist"
+
+
 def test_who_was_told_is_not_a_speaker() -> None:
     aligned = _alignment(
         ("Alpha", "Analyst Ivan Petrov told Vechernaya Zarya that the talks would fail within a month.\n"),
