@@ -188,6 +188,7 @@ def _cluster_point(cluster: Cluster, scored: dict[str, _Scored], relevance: dict
         key=lambda m: (
             relevance.get(m.passage.id, 0.0)
             * (LEANING_PENALTY if _REFERS_BACK.match(m.passage.text) else 1.0),
+            not _REFERS_BACK.match(m.passage.text),  # decides when no theme ranks (the summary)
             strength[m.passage.id],
             -len(m.passage.text),
             m.passage.id,

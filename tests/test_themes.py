@@ -71,6 +71,22 @@ def test_no_single_outlet_point_restates_another_outlets_point(built: Built) -> 
                     )
 
 
+def test_summary_points_stand_alone_when_a_member_does(built: Built) -> None:
+    """A point opening "And ..." or "He ..." leans on a sentence the reader does not see."""
+    import re
+
+    leaning = re.compile(r"^(and|but|so|or|he|she|it|they|this|that|these|those)\b", re.IGNORECASE)
+    passages = {p.id: p for p in built.briefing.alignment.passages}
+    assert built.briefing.consensus
+    for point in built.briefing.consensus:
+        alternatives = [
+            passages[pid].text
+            for pid in point.passages
+            if not leaning.match(passages[pid].text) and 6 <= len(passages[pid].text.split()) <= 60
+        ]
+        assert not leaning.match(point.text) or not alternatives, (point.text, alternatives)
+
+
 def test_theme_points_mention_the_theme(built: Built) -> None:
     """Each point carries a word of its theme's definition (a weak, general relevance check)."""
     from briefing import corpus
