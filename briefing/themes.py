@@ -175,6 +175,11 @@ def _readable(item: _Scored) -> bool:
     return POINT_MIN_WORDS <= size <= POINT_MAX_WORDS
 
 
+def _leans(text: str) -> bool:
+    """Opens with a pronoun or a conjunction, or mid-sentence (a clause): needs what came before."""
+    return bool(_REFERS_BACK.match(text)) or text[:1].islower()
+
+
 def _cluster_point(cluster: Cluster, scored: dict[str, _Scored], relevance: dict[str, float]) -> Point:
     """The cluster's clearest member for a theme: the most relevant, then best-linked, readable one."""
     strength: dict[str, float] = defaultdict(float)
@@ -187,8 +192,8 @@ def _cluster_point(cluster: Cluster, scored: dict[str, _Scored], relevance: dict
         readable,
         key=lambda m: (
             relevance.get(m.passage.id, 0.0)
-            * (LEANING_PENALTY if _REFERS_BACK.match(m.passage.text) else 1.0),
-            not _REFERS_BACK.match(m.passage.text),  # decides when no theme ranks (the summary)
+            * (LEANING_PENALTY if _leans(m.passage.text) else 1.0),
+            not _leans(m.passage.text),  # decides when no theme ranks (the summary)
             strength[m.passage.id],
             -len(m.passage.text),
             m.passage.id,
