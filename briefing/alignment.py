@@ -90,11 +90,14 @@ def align(passages: Sequence[Passage]) -> Alignment:
 
 def _align(passages: Sequence[Passage]) -> Alignment:
     parsed = [words(p.text) for p in passages]
-    vocabulary = Vocabulary.build([w.stems for w in parsed])
+    # Figures are anchors too ("2,500 troops", "in 2003"): the index carries them as tokens of
+    # their own; the pair signals read them from each passage's numbers, not from the stems.
+    indexed = [w.stems + tuple(f"#{n:g}" for n in sorted(w.numbers)) for w in parsed]
+    vocabulary = Vocabulary.build(indexed)
     units = [
         _Unit(passage=p, profile=Profile.of(w, vocabulary)) for p, w in zip(passages, parsed, strict=True)
     ]
-    scores = _score_candidates(units, vocabulary)
+    scores = _score_candidates(units, indexed, vocabulary)
     links = _link(units, scores)
     nearest = _nearest(units, scores)
     clusters = _cluster(units, links, scores, vocabulary)
@@ -196,11 +199,11 @@ def candidate_pairs(
     return sorted(chosen)
 
 
-def _score_candidates(units: list[_Unit], vocabulary: Vocabulary) -> dict[tuple[int, int], float]:
+def _score_candidates(
+    units: list[_Unit], indexed: list[tuple[str, ...]], vocabulary: Vocabulary
+) -> dict[tuple[int, int], float]:
     """Probability for each candidate pair (i < j) from different outlets."""
-    pairs = candidate_pairs(
-        [u.profile.words.stems for u in units], [u.passage.outlet for u in units], vocabulary
-    )
+    pairs = candidate_pairs(indexed, [u.passage.outlet for u in units], vocabulary)
     scores = probabilities([(units[i].profile, units[j].profile) for i, j in pairs], vocabulary)
     return dict(zip(pairs, scores, strict=True))
 

@@ -149,11 +149,12 @@ def _lines(text: str) -> list[_Line]:
     raw: list[tuple[int, int, int]] = []
     block, pos, blank_before = 0, 0, False
     for chunk in text.split("\n"):
-        stripped = chunk.strip()
+        opened = chunk.lstrip().lstrip("\ufeff").lstrip()  # a byte order mark is no text
+        stripped = opened.rstrip()
         if stripped:
             if blank_before and raw:
                 block += 1
-            lead = len(chunk) - len(chunk.lstrip())
+            lead = len(chunk) - len(opened)
             raw.append((pos + lead, pos + lead + len(stripped), block))
             blank_before = False
         else:

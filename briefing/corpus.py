@@ -78,13 +78,13 @@ def load(folder: Path) -> Corpus:
         meta = metas.get(rel, ArticleMeta(file=rel))
         doc_id = _unique_id(_slug(Path(rel).with_suffix("").as_posix()), used_ids)
         named = meta.outlet or outlet_from_filename(rel)
-        title = meta.title or title_from_text(text, outlet=named or "") or Path(rel).stem
+        headline = meta.title or title_from_text(text, outlet=named or "")
         articles.append(
             Article(
                 id=doc_id,
                 path=rel,
-                outlet=named or label_from_title(title),
-                title=title,
+                outlet=named or label_from_title(headline or _first_line(text) or Path(rel).stem),
+                title=headline or Path(rel).stem,
                 published=meta.published,
                 author=meta.author,
                 url=meta.url,
@@ -150,6 +150,10 @@ def outlet_from_filename(rel: str) -> str | None:
     return " ".join(w if w.isupper() else w.capitalize() for w in words)
 
 
+def _first_line(text: str) -> str | None:
+    return next((line.strip() for line in text.splitlines() if line.strip()), None)
+
+
 # An outlet labelled by its headline keeps this many words of it.
 LABEL_WORDS = 5
 
@@ -161,13 +165,16 @@ def label_from_title(title: str) -> str:
 
 
 def title_from_text(text: str, *, outlet: str = "") -> str | None:
-    """The first line that reads like a headline: four to thirty words, not a byline, and not
-    the masthead (a line naming the outlet, "The Daily Planet — Your trusted news")."""
+    """The first line that reads like a headline: four to thirty words, not a byline, not the
+    masthead (a line naming the outlet, "The Daily Planet — Your trusted news"), and not a
+    sentence ending in a full stop (headlines do not; a list of one-line items does)."""
     name = " ".join(outlet.lower().split())
     for line in text.splitlines()[:12]:
         words = line.split()
         lowered = " ".join(line.lower().split())
         if not 4 <= len(words) <= 30 or lowered.startswith("by ") or (name and name in lowered):
+            continue
+        if line.rstrip().endswith("."):
             continue
         return line.strip()
     return None

@@ -191,8 +191,7 @@ def _cluster_point(cluster: Cluster, scored: dict[str, _Scored], relevance: dict
     best = max(
         readable,
         key=lambda m: (
-            relevance.get(m.passage.id, 0.0)
-            * (LEANING_PENALTY if _leans(m.passage.text) else 1.0),
+            relevance.get(m.passage.id, 0.0) * (LEANING_PENALTY if _leans(m.passage.text) else 1.0),
             not _leans(m.passage.text),  # decides when no theme ranks (the summary)
             strength[m.passage.id],
             -len(m.passage.text),

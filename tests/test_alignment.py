@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from briefing import alignment, cleaning, corpus, evaluation, segmentation
@@ -122,3 +124,39 @@ def test_shared_words_follow_reading_order() -> None:
         "Tajikistan hosts Russia's largest foreign military base.",
     )
     assert shared == ("largest", "foreign", "military", "base")
+
+
+def test_align_one_line_paragraph_files_links_restatements_not_topic(tmp_path: Path) -> None:
+    """Two files of 1,725 one-line paragraphs (the paraphrase-corpus layout): every line is a
+    passage, line i of one restates line i of the other in other words, and all lines share
+    the same topic words; the aligner must link the restatements and little else."""
+    import json
+    import random
+
+    from typer.testing import CliRunner
+
+    from briefing.cli import app
+
+    rng = random.Random(7)
+    names = [
+        f"{a} {b}" for a in ("Ana", "Ben", "Chen", "Dara", "Eli", "Femi") for b in ("Okoro", "Lind", "Vass")
+    ]
+    places = ["Arlo", "Brenn", "Cato", "Dunmore", "Essel", "Farrow", "Galt", "Hollis", "Ivor", "Jessup"]
+    things = ["bridges", "schools", "clinics", "buses", "parks", "water mains", "libraries", "courts"]
+    one, two = [], []
+    for i in range(1725):
+        name, place, thing = rng.choice(names), rng.choice(places), rng.choice(things)
+        amount = 10 + i  # every line its own figure, as the items of a list differ
+        one.append(f"{name} said the council will spend {amount} million on {thing} in {place} next year.")
+        two.append(f"In {place}, {amount} million will go to {thing} next year, according to {name}.")
+    (tmp_path / "alpha.txt").write_text("\n\n".join(one) + "\n", encoding="utf-8")
+    (tmp_path / "beta.txt").write_text("\n\n".join(two) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["align", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert len(document["passages"]) == 2 * 1725
+    line = {p["id"]: int(p["id"].split("#")[1]) for p in document["passages"]}
+    linked = [(line[link["a"]], line[link["b"]]) for c in document["clusters"] for link in c["links"]]
+    right = sum(1 for a, b in linked if a == b)
+    assert right >= 0.9 * 1725, right
+    assert right >= 0.95 * len(linked), (right, len(linked))

@@ -106,7 +106,8 @@ def test_hashed_file_names_are_labelled_by_their_headline(tmp_path: Path) -> Non
     )
     loaded = corpus.load(tmp_path)
     assert loaded.articles[0].outlet == "Storm floods the northern districts…"
-    assert loaded.articles[1].outlet == "Water covered the roads, officials…"
+    assert loaded.articles[1].outlet == "Floods"  # no headline-like line: the first line labels it
+    assert loaded.articles[1].title == "001_9a8b7c6d5e4f3a2b"
 
 
 def test_title_from_text_skips_masthead_naming_the_outlet() -> None:
@@ -115,3 +116,9 @@ def test_title_from_text_skips_masthead_naming_the_outlet() -> None:
         corpus.title_from_text(text, outlet="Daily Planet") == "Mayor opens the new bridge across the river"
     )
     assert corpus.title_from_text(text).startswith("The Daily Planet")
+
+
+def test_sentences_ending_in_a_full_stop_are_not_headlines() -> None:
+    text = "The council met on Monday to agree the budget.\n\nIt passed by nine votes to two.\n"
+    assert corpus.title_from_text(text) is None
+    assert corpus.title_from_text("Council passes the budget\n\n" + text) == "Council passes the budget"
