@@ -53,12 +53,10 @@ def words(text: str) -> Words:
     plain: list[str] = []
     names: set[str] = set()
     sentence_start = True
-    for match in _WORD.finditer(text):
-        raw = match.group()
-        token = normalise_token(raw)
+    for raw in _WORD.findall(text):
+        token, stem_ = _analyse(raw)
         plain.append(token)
-        if token and token not in STOPWORDS and not token.isdigit():
-            stem_ = stem(token)
+        if stem_ is not None:
             stems.append(stem_)
             if raw[0].isupper() and not sentence_start:
                 names.add(stem_)
@@ -76,6 +74,16 @@ def words(text: str) -> Words:
         quoted=quoted,
         plain=" ".join(plain),
     )
+
+
+@lru_cache(maxsize=1 << 18)
+def _analyse(raw: str) -> tuple[str, str | None]:
+    """A word as written -> (normalised token, its stem or None for a stopword or a figure);
+    cached, as news text repeats its words."""
+    token = normalise_token(raw)
+    if token and token not in STOPWORDS and not token.isdigit():
+        return token, stem(token)
+    return token, None
 
 
 def normalise_token(raw: str) -> str:
