@@ -16,6 +16,12 @@ ABBREVIATIONS = frozenset(
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]*[A-Z0-9\u0400-\u04FF])")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?$")
+# A line break before a capital, digit or opening quote (even after "p.m.", which a stop
+# before a capital does not end).
+_LINE_BREAK = re.compile(r"[ \t]*(?=\n[ \t]*[\"“‘(\[]*[A-Z0-9\u0400-\u04FF])")
+# Text wrapped to a width keeps its lines under this many characters (e-mail and terminal
+# text wrap at 72-80); lines of one item each are longer or vary.
+WRAP_WIDTH = 100
 _INITIAL = re.compile(r"(?:^|[\s(\-])(?:[A-Za-z]\.)+$")  # U.S. / J. / a.m.
 # Clause breaks: a sentence carrying two claims usually joins them here.
 _CLAUSE = re.compile(r";\s+|\s+[—–]\s+|—(?=[A-Za-z])|,\s+(?=(?:but|while|although|whereas)\s)")
@@ -51,13 +57,33 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Half-open sentence spans within ``text[start:end]``, trimmed of surrounding space."""
     chunk = text[start:end]
     cut = 0
-    for match in _BOUNDARY.finditer(chunk):
-        before = chunk[cut : match.start() + 1]
-        if _is_abbreviation(before):
-            continue
+    for match in _breaks(chunk):
+        if match.group().strip():  # a stop, not a line break
+            before = chunk[cut : match.start() + 1]
+            if _is_abbreviation(before):
+                continue
         yield from _trimmed(text, start + cut, start + match.end())
         cut = match.end()
     yield from _trimmed(text, start + cut, end)
+
+
+def _breaks(chunk: str) -> list[re.Match[str]]:
+    """Sentence ends, and line breaks before a capital in text that is not wrapped to a width
+    (one item per line: a headline-style line without a stop still ends there)."""
+    found = list(_BOUNDARY.finditer(chunk))
+    if "\n" in chunk and not _wrapped(chunk):
+        found.extend(_LINE_BREAK.finditer(chunk))
+        found.sort(key=lambda m: m.start())
+    return found
+
+
+def _wrapped(chunk: str) -> bool:
+    """Prose broken at a fixed width: no line but the last longer than WRAP_WIDTH, and some line
+    going on with the sentence before it (starting in lower case), as lists of items never do."""
+    lines = chunk.split("\n")
+    return all(len(line) <= WRAP_WIDTH for line in lines[:-1]) and any(
+        line.lstrip()[:1].islower() for line in lines[1:]
+    )
 
 
 def clauses(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -59,3 +59,20 @@ def test_split_never_crosses_removed_furniture() -> None:
         "The minister resigned on Friday after a week of protests.",
         "His deputy takes over.",
     ]
+
+
+def test_one_item_per_line_ends_each_line_but_wrapped_prose_runs_on() -> None:
+    items = (
+        "Shares of Marlow Corp fell 12 cents to $6.88 as of 3:59 p.m.\n"
+        "At the time investigators were looking into how the bank allocated shares of new stock\n"
+        "The council will vote on the budget on Tuesday, officials of the northern district said.\n"
+    )
+    passages = segmentation.split(cleaning.clean(make_article("Headline of the list\n\n" + items)))
+    assert [p.text for p in passages] == items.strip().split("\n")
+    wrapped = (
+        "The budget was approved on Tuesday after a long debate, said\n"
+        "President Ana Lind, who had asked the council for more money\n"
+        "for schools and clinics in the northern districts this year.\n"
+    )
+    passages = segmentation.split(cleaning.clean(make_article("Headline of the story\n\n" + wrapped)))
+    assert [p.text for p in passages] == [wrapped.strip()]
