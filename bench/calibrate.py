@@ -36,10 +36,9 @@ def gold_pair_examples(
 ) -> tuple[list[tuple[float, ...]], list[int]]:
     """Pair features of the aligner's candidates on the dev corpus, labelled by the annotation."""
     parsed = [words(p.text) for p in passages]
-    vocabulary = Vocabulary.build([w.stems for w in parsed])
-    candidates = alignment.candidate_pairs(
-        [w.stems for w in parsed], [p.outlet for p in passages], vocabulary
-    )
+    indexed = [alignment.index_tokens(w) for w in parsed]
+    vocabulary = Vocabulary.build(indexed)
+    candidates = alignment.candidate_pairs(indexed, [p.outlet for p in passages], vocabulary)
     profiles = [Profile.of(w, vocabulary) for w in parsed]
     x = [features(profiles[i], profiles[j], vocabulary) for i, j in candidates]
     y = [int(bool(claims[i] & claims[j])) for i, j in candidates]

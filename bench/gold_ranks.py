@@ -29,10 +29,11 @@ def main() -> int:
     passages = dev.passages
     claims = {p.id: c for p, c in zip(passages, dev.claims, strict=True)}
     parsed = [words(p.text) for p in passages]
-    vocabulary = Vocabulary.build([w.stems for w in parsed])
+    indexed = [alignment.index_tokens(w) for w in parsed]
+    vocabulary = Vocabulary.build(indexed)
     profiles = [Profile.of(w, vocabulary) for w in parsed]
     outlets = [p.outlet for p in passages]
-    candidates = set(alignment.candidate_pairs([w.stems for w in parsed], outlets, vocabulary))
+    candidates = set(alignment.candidate_pairs(indexed, outlets, vocabulary))
     every = [
         (i, j) for i in range(len(passages)) for j in range(i + 1, len(passages)) if outlets[i] != outlets[j]
     ]
