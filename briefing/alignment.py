@@ -97,22 +97,22 @@ def _align(passages: Sequence[Passage]) -> Alignment:
         _Unit(passage=p, profile=Profile.of(w, vocabulary)) for p, w in zip(passages, parsed, strict=True)
     ]
     scores = _score_candidates(units, indexed, vocabulary)
-    links = _link(units, scores)
-    nearest = _nearest(units, scores)
+    best = _best_by_outlet(units, scores)
+    links = _link(units, scores, best)
+    nearest = _nearest(units, best)
     clusters = _cluster(units, links, scores, vocabulary)
     return Alignment(passages=tuple(passages), clusters=clusters, nearest=nearest)
 
 
-def _nearest(units: list[_Unit], scores: dict[tuple[int, int], float]) -> dict[str, Match]:
-    """Each passage's best-scoring candidate in another outlet."""
-    best: dict[int, tuple[float, int]] = {}
-    for (i, j), score in scores.items():
-        for x, y in ((i, j), (j, i)):
-            if x not in best or (score, -y) > (best[x][0], -best[x][1]):
-                best[x] = (score, y)
+def _nearest(units: list[_Unit], best: dict[tuple[int, str], tuple[float, int]]) -> dict[str, Match]:
+    """Each passage's best-scoring candidate in any other outlet."""
+    overall: dict[int, tuple[float, int]] = {}
+    for (x, _), (score, y) in best.items():
+        if x not in overall or (score, -y) > (overall[x][0], -overall[x][1]):
+            overall[x] = (score, y)
     return {
         units[x].passage.id: Match(passage=units[y].passage.id, score=round(score, 4))
-        for x, (score, y) in sorted(best.items())
+        for x, (score, y) in sorted(overall.items())
     }
 
 
@@ -217,14 +217,25 @@ def _score_candidates(
     return dict(zip(pairs, scores, strict=True))
 
 
-def _link(units: list[_Unit], scores: dict[tuple[int, int], float]) -> list[tuple[float, int, int]]:
-    """Mutual-best pairs per outlet pair above LINK_THRESHOLD, and any pair above STRONG."""
+def _best_by_outlet(
+    units: list[_Unit], scores: dict[tuple[int, int], float]
+) -> dict[tuple[int, str], tuple[float, int]]:
+    """(passage, other outlet) -> (score, passage) of its best candidate in that outlet."""
     best: dict[tuple[int, str], tuple[float, int]] = {}
     for (i, j), score in scores.items():
         for x, y in ((i, j), (j, i)):
             key = (x, units[y].passage.outlet)
             if key not in best or (score, -y) > (best[key][0], -best[key][1]):
                 best[key] = (score, y)
+    return best
+
+
+def _link(
+    units: list[_Unit],
+    scores: dict[tuple[int, int], float],
+    best: dict[tuple[int, str], tuple[float, int]],
+) -> list[tuple[float, int, int]]:
+    """Mutual-best pairs per outlet pair above LINK_THRESHOLD, and any pair above STRONG."""
     links: list[tuple[float, int, int]] = []
     for (i, j), score in scores.items():
         if score < LINK_THRESHOLD:

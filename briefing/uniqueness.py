@@ -9,7 +9,7 @@ of another outlet already shown in the same list.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 
@@ -64,11 +64,8 @@ class Closeness:
     @cached_property
     def _topic(self) -> frozenset[str]:
         """Stems in more than TOPIC_SHARE of the passages: "Russia", "Taliban"."""
-        df: Counter[str] = Counter()
-        for parsed in self._words.values():
-            df.update(set(parsed.stems))
-        cap = TOPIC_SHARE * len(self._words)
-        return frozenset(t for t, n in df.items() if n > cap)
+        cap = TOPIC_SHARE * self._vocabulary.size
+        return frozenset(t for t, n in self._vocabulary.df_of.items() if n > cap)
 
     def _profile(self, passage_id: str) -> Profile:
         if passage_id not in self._profiles:
