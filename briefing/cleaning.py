@@ -21,18 +21,28 @@ _BYLINE = re.compile(r"^by(\s+\S+){0,6}$", re.IGNORECASE)
 # A caption ends with its credit: "(Name/AP)", "(Picture ministry of X)", "(Reuters)",
 # "Name/AFP via Getty Images", "Photo: Name/Agency". An agency named at the end of an
 # ordinary sentence ("..., according to Reuters.") is not a credit.
-_AGENCY = r"(?:Getty Images|AFP|Reuters|EPA|AP|AP Photo|Shutterstock|Bloomberg|Sputnik|TASS)"
+_AGENCY = (
+    r"(?:Getty Images|AFP|Reuters|EPA|AP|AP Photo|The Associated Press|Associated Press"
+    r"|Shutterstock|Bloomberg|Sputnik|TASS)"
+)
 _CREDIT = re.compile(
     r"(\([^()]*/[^()]*\)"
-    r"|\([^()]*\b(?:photo|picture|image|credit|foto)s?\b[^()]*\)"
+    # "(Picture ministry of Defense)", "(File photo)", "(credit: Name)", not an aside about photos
+    r"|\((?:(?:photo|picture|image|credit|foto)s?\b|(?:[^()\s]+\s+){1,3}(?:photo|picture|image|credit|foto)s?"
+    r"(?=\s*[:/)]|\s+(?:by|via|courtesy)\b))[^()]*\)"
+    r"|\((?:published|updated|posted)\b[^()]*\)"  # a video's caption: "(Published Sunday, Dec. 18, 2016)"
     rf"|\({_AGENCY}\)"
     rf"|(?:/|\bvia\s){_AGENCY}"
     r"|\b(?:photo|photograph|image|credit)s?:\s*[^.]{2,60})\s*\.?\s*$",
     re.IGNORECASE,
 )
-# Broadcasters label them: "Image source, Getty Images", "Image caption, Crowds in Kabul".
+# Broadcasters label them: "Image source, Getty Images", "Image caption, Crowds in Kabul"; a
+# credit stands alone ("Photo by Jane Doe", "[Image via AP]"); a gallery leaves "View Full Caption".
 _CAPTION_LABEL = re.compile(
-    r"^(image|photo|picture|media|video) (source|caption|credit)s?\s*[,:]", re.IGNORECASE
+    r"(^(image|photo|picture|media|video) (source|caption|credit)s?\s*[,:]"
+    r"|^[\[(]?(image|photo|photograph|picture)s? (by|via|courtesy( of)?)\b"
+    r"|\bview full caption\b)",
+    re.IGNORECASE,
 )
 # Where the story ends and the site around it begins.
 _END_MARKER = re.compile(
@@ -63,7 +73,9 @@ _TIMESTAMP = re.compile(
 )
 # A link to another story set in the text: "Read more: ...", "See also: ...", "Related: ...".
 _TEASER_LINK = re.compile(
-    r"^((read|see|watch|listen)( also| more)?|related|also read)\s*[:|–—]\s*\S", re.IGNORECASE
+    r"^[•·*]?\s*((read|see|watch|listen)( also| more)?|related( stor(y|ies)| videos?| links?)?|also read)"
+    r"\s*[:|–—]\s*\S",
+    re.IGNORECASE,
 )
 # Prompts to subscribe, comment, sign up, accept cookies: site chrome, never reporting.
 _PROMPT = re.compile(
@@ -72,6 +84,38 @@ _PROMPT = re.compile(
     r"share this (article|story)|follow us|click here|live (blog|coverage|updates))\b",
     re.IGNORECASE,
 )
+# How to reach the newsroom or the reporter: a phone number or an e-mail address with a verb of
+# contact, or the contact formula itself ("Contact reporter X at 896-7758", "may be reached at").
+_PHONE = re.compile(r"(?<![\w-])(?:\+?1[-. ])?(?:\(\d{3}\)\s?|\d{3}[-. ])?\d{3}[-.]\d{4}(?![\w-])")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_CONTACT = re.compile(
+    r"(^contact (us|me|him|her|them|the (writer|author|reporter|newsroom)|reporter|[A-Z]\w+ [A-Z]\w+)\b"
+    r"|\b(can|may) be (reached|contacted) (at|by|on|via)\b|^(e-?mail|call|write to|reach) (us|the)\b"
+    r"|^(send )?(news )?tips?\b.*\b(to|at)\b)",
+    re.IGNORECASE,
+)
+_CONTACT_VERB = re.compile(r"\b(contact|reach|reached|call|e-?mail|write|tips?|text)\b", re.IGNORECASE)
+# Scraper leftovers: HTML tags and entities, the dataset's line-break token, gallery counters,
+# JavaScript, video-player controls and transcripts. No sentence of a story is built of these.
+_INLINE_MARKUP = re.compile(
+    r"(</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>|&(#\d{1,6}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});"
+    r"|\bNEWLINE_CHAR\b|\b(image|photo|slide) \d+ of \d+\b)",
+    re.IGNORECASE,
+)
+_SCRIPT = re.compile(
+    r"(\bfunction\s*\(|\bvar\s+\w+\s*=|\b(document|window)\.\w+|\}\s*\)\s*\(|googletag\.|\.push\(\s*\{"
+    r"|^\s*[{}]\s*$|;\s*\}|^WEBVTT\b)"
+)
+_PLAYER_CONTROL = re.compile(
+    r"\b(Skip|Embed|Share|Close|Play|Pause|Replay|Mute|Unmute|Fullscreen|Copy Link|Copy|Transcript)\b"
+)
+_SHARE_BUTTON = re.compile(
+    r"^(embed|share( this)?( on| via| to)? (facebook|twitter|e-?mail|whatsapp|linkedin|pinterest)"
+    r"|share this( story| article| video)?|tweet this|pin it)\s*[:!]?$",
+    re.IGNORECASE,
+)
+# "... in two decades. Advertisement": an advertisement slot glued to the end of a paragraph.
+_GLUED_ADVERT = re.compile(r"(?<=[.!?\"”])\s+((?i:advertisement))$")
 # A short sentence opening with a pronoun continues the story ("He resigned.", "Its deputy takes over.").
 _REFERS_BACK = re.compile(
     r"^(he|she|it|they|we|i|his|her|its|their|our|this|that|these|those|there)\b", re.IGNORECASE
@@ -92,6 +136,15 @@ PROMPT_MAX_WORDS = 30
 CREDIT_MAX_WORDS = 30
 NOTICE_MAX_WORDS = 40
 TIMESTAMP_MAX_WORDS = 12
+# A contact line names a reporter, a number and an address or two; a longer line is reporting
+# that happens to hold a number (a hotline in a story about it).
+CONTACT_MAX_WORDS = 40
+# Two or more player controls on one line ("Skip in Skip x Embed x Share") are a video player.
+PLAYER_MIN_CONTROLS = 2
+# A line this short that is left when its markup is cut is all markup ("<br/>", "Image 3 of 12").
+MARKUP_MIN_WORDS = 2
+# A masthead or section label above the headline is short and reads as no sentence.
+MASTHEAD_MAX_WORDS = 12
 # Headings and teasers are short; body paragraphs without a full stop are rare.
 HEADING_MAX_WORDS = 15
 # A lone sentence this short ending in a full stop is a teaser or a kicker ("A disastrous exit.").
@@ -119,7 +172,7 @@ def clean(article: Article) -> CleanArticle:
     """Mark the article's page furniture and return the body paragraphs that remain."""
     lines = _lines(article.text)
     reasons: dict[int, FurnitureReason] = {}
-    _mark_top(lines, article.title, reasons)
+    _mark_top(lines, article, reasons)
     _mark_trailer(lines, len(article.text), reasons)
     last_seen: dict[str, int] = {}
     for i, line in enumerate(lines):
@@ -137,12 +190,21 @@ def clean(article: Article) -> CleanArticle:
             if reason is not None:
                 reasons[i] = reason
         last_seen[key] = i
-    removed = tuple(
-        Removal(doc=article.id, start=line.start, end=line.end, reason=reasons[i])
-        for i, line in enumerate(lines)
-        if i in reasons
+    cuts = {i: _inline_cuts(line) for i, line in enumerate(lines) if i not in reasons}
+    removed = sorted(
+        [
+            Removal(doc=article.id, start=line.start, end=line.end, reason=reasons[i])
+            for i, line in enumerate(lines)
+            if i in reasons
+        ]
+        + [
+            Removal(doc=article.id, start=start, end=end, reason=reason)
+            for pieces in cuts.values()
+            for start, end, reason in pieces
+        ],
+        key=lambda r: r.start,
     )
-    return CleanArticle(article=article, removed=removed, body=_body(lines, reasons))
+    return CleanArticle(article=article, removed=tuple(removed), body=_body(lines, reasons, cuts))
 
 
 def _lines(text: str) -> list[_Line]:
@@ -166,15 +228,41 @@ def _lines(text: str) -> list[_Line]:
     return [_Line(start=s, end=e, text=text[s:e], block=b, alone=sizes[b] == 1) for s, e, b in raw]
 
 
-def _mark_top(lines: list[_Line], title: str, reasons: dict[int, FurnitureReason]) -> None:
-    """The headline, and any masthead or section label printed above it."""
-    wanted = _normal(title)
+def _mark_top(lines: list[_Line], article: Article, reasons: dict[int, FurnitureReason]) -> None:
+    """The headline, the masthead above it, and any line at the top naming the outlet.
+
+    Only short lines that read as no sentence are taken for a masthead or section label: a first
+    paragraph ending in a quotation mark or "!" is the story, whatever matches below it.
+    """
+    wanted = _normal(article.title)
+    outlet = _normal(article.outlet)
+    in_body = False
     for i, line in enumerate(lines[:8]):
-        if _normal(line.text) == wanted:
+        if wanted and _normal(line.text) == wanted:
             reasons[i] = "headline"
             for j in range(i):
-                reasons.setdefault(j, "masthead")
+                if not in_body and _is_masthead(lines[j], outlet):
+                    reasons.setdefault(j, "masthead")
             return
+        in_body = in_body or _opens_body(line)
+        if not in_body and outlet and _is_masthead(line, outlet) and outlet in _normal(line.text):
+            reasons.setdefault(i, "masthead")
+
+
+def _is_masthead(line: _Line, outlet: str) -> bool:
+    """A line that can be a masthead or section label: short and no sentence, or naming the outlet."""
+    words = len(line.text.split())
+    if words > MASTHEAD_MAX_WORDS or _QUOTE.search(line.text):
+        return False
+    return not _TERMINAL.search(line.text) or bool(outlet and outlet in _normal(line.text))
+
+
+def _opens_body(line: _Line) -> bool:
+    """A sentence of more than a few words: the story has begun, no headline follows it."""
+    words = len(line.text.split())
+    if line.text.endswith(")"):
+        return False  # a caption closed by its credit, which pages print above the headline too
+    return words > HEADING_MAX_WORDS or (words > FRAGMENT_MAX_WORDS and bool(_TERMINAL.search(line.text)))
 
 
 def _mark_trailer(lines: list[_Line], size: int, reasons: dict[int, FurnitureReason]) -> None:
@@ -195,6 +283,12 @@ def _line_reason(line: _Line, following: list[_Line]) -> FurnitureReason | None:
     words = len(text.split())
     if _ADVERT.match(text):
         return "advertisement"
+    if _is_markup(text):
+        return "markup"
+    if words <= CONTACT_MAX_WORDS and (
+        _CONTACT.search(text) or ((_PHONE.search(text) or _EMAIL.search(text)) and _CONTACT_VERB.search(text))
+    ):
+        return "contact"
     if _BYLINE.match(text) and not _TERMINAL.search(text):
         return "byline"
     if _CREDIT.search(text) or _CAPTION_LABEL.match(text) or _is_caption_draft(text, following):
@@ -207,7 +301,12 @@ def _line_reason(line: _Line, following: list[_Line]) -> FurnitureReason | None:
         return "timestamp"
     if _TEASER_LINK.match(text) and words <= PROMPT_MAX_WORDS:
         return "teaser"
-    if _PROMPT.search(text) and words <= PROMPT_MAX_WORDS and (words <= 6 or _ADDRESSES_READER.search(text)):
+    if (
+        _PROMPT.search(text)
+        and words <= PROMPT_MAX_WORDS
+        and not _QUOTE.search(text)  # a prompt quotes nobody: a quoted "you" is reporting
+        and (words <= 6 or _ADDRESSES_READER.search(text))
+    ):
         return "promo"
     if not line.alone or _QUOTE.search(text):
         return None
@@ -218,6 +317,27 @@ def _line_reason(line: _Line, following: list[_Line]) -> FurnitureReason | None:
     if words <= FRAGMENT_MAX_WORDS and _sentences(text) == 1 and not _REFERS_BACK.match(text):
         return "teaser"
     return None
+
+
+def _is_markup(text: str) -> bool:
+    """Scraper leftovers filling the whole line: script, player controls, share buttons, tags."""
+    if _SCRIPT.search(text) or _SHARE_BUTTON.match(text):
+        return True
+    if len(_PLAYER_CONTROL.findall(text)) >= PLAYER_MIN_CONTROLS and not _QUOTE.search(text):
+        return True
+    left = _INLINE_MARKUP.sub(" ", text)
+    return left != text and len(re.findall(r"\w+", left)) < MARKUP_MIN_WORDS
+
+
+def _inline_cuts(line: _Line) -> list[tuple[int, int, FurnitureReason]]:
+    """Markup inside a kept line (a tag, an entity, a glued "Advertisement"), as spans to leave out."""
+    cuts: list[tuple[int, int, FurnitureReason]] = [
+        (line.start + m.start(), line.start + m.end(), "markup") for m in _INLINE_MARKUP.finditer(line.text)
+    ]
+    glued = _GLUED_ADVERT.search(line.text)
+    if glued:
+        cuts.append((line.start + glued.start(1), line.start + glued.end(1), "advertisement"))
+    return sorted(cuts)
 
 
 def _is_caption_draft(text: str, following: list[_Line]) -> bool:
@@ -238,17 +358,44 @@ def _normal(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
-def _body(lines: list[_Line], reasons: dict[int, FurnitureReason]) -> tuple[Span, ...]:
-    """Runs of kept lines within one paragraph, joined across single line breaks."""
+def _body(
+    lines: list[_Line],
+    reasons: dict[int, FurnitureReason],
+    cuts: dict[int, list[tuple[int, int, FurnitureReason]]],
+) -> tuple[Span, ...]:
+    """Runs of kept text within one paragraph, joined across single line breaks, split where
+    furniture or markup is cut out."""
     spans: list[Span] = []
-    run: list[_Line] = []
+    run: list[tuple[int, int]] = []  # pieces of text that read on from one another
+    last_block = -1
     for i, line in enumerate(lines):
-        if i in reasons or (run and line.block != run[-1].block):
+        if i in reasons or line.block != last_block:
             if run:
-                spans.append(Span(start=run[0].start, end=run[-1].end))
+                spans.append(Span(start=run[0][0], end=run[-1][1]))
             run = []
-        if i not in reasons:
-            run.append(line)
+        last_block = line.block
+        if i in reasons:
+            last_block = -1
+            continue
+        pos = line.start
+        for start, end, _ in cuts.get(i, []):
+            if start > pos:
+                _extend(run, line.text, line.start, pos, start)
+            if run:
+                spans.append(Span(start=run[0][0], end=run[-1][1]))
+            run = []
+            pos = max(pos, end)
+        if pos < line.end:
+            _extend(run, line.text, line.start, pos, line.end)
     if run:
-        spans.append(Span(start=run[0].start, end=run[-1].end))
+        spans.append(Span(start=run[0][0], end=run[-1][1]))
     return tuple(spans)
+
+
+def _extend(run: list[tuple[int, int]], text: str, base: int, start: int, end: int) -> None:
+    """Add ``text[start:end]`` (offsets from ``base``) to the run, without its outer spaces."""
+    piece = text[start - base : end - base]
+    lead = len(piece) - len(piece.lstrip())
+    trail = len(piece) - len(piece.rstrip())
+    if piece.strip():
+        run.append((start + lead, end - trail))

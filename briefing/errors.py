@@ -17,3 +17,7 @@ class ManifestError(BriefingError):
 
 class OutputError(BriefingError):
     """An output file cannot be written."""
+
+
+class ModelError(BriefingError):
+    """The NLP pipeline (spaCy or its language model) is not installed or cannot be loaded."""

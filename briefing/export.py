@@ -14,6 +14,7 @@ SCHEMA_ID = "briefing/1"
 
 def to_document(briefing: Briefing) -> dict[str, Any]:
     """Everything the PDF shows, with offsets into the source files."""
+    reprint_of = {r.doc: r.of for r in briefing.reprints}
     return {
         "schema": SCHEMA_ID,
         "generator": f"briefing {__version__}",
@@ -30,6 +31,10 @@ def to_document(briefing: Briefing) -> dict[str, Any]:
                 "author": c.article.author,
                 "url": c.article.url,
                 "sha256": c.article.sha256,
+                "reprint_of": reprint_of.get(c.article.id),
+                # The whole text, which offsets index: the PDF prints at most the first
+                # report.ARTICLE_PRINT_CHARS of an article and points here for the rest.
+                "text": c.article.text,
             }
             for c in briefing.articles
         ],
@@ -93,6 +98,10 @@ def to_document(briefing: Briefing) -> dict[str, Any]:
         "people": [
             {"name": p.name, "role": p.role, "outlets": list(p.outlets), "quoted_by": list(p.quoted_by)}
             for p in briefing.people
+        ],
+        "reprints": [
+            {"doc": r.doc, "of": r.of, "share": r.share, "passages": list(r.passages)}
+            for r in briefing.reprints
         ],
         "removed": [
             {"doc": r.doc, "start": r.start, "end": r.end, "reason": r.reason}

@@ -12,10 +12,12 @@ FurnitureReason = Literal[
     "advertisement",
     "byline",
     "caption",
+    "contact",
     "credit",
     "duplicate",
     "heading",
     "headline",
+    "markup",
     "masthead",
     "notice",
     "promo",
@@ -99,6 +101,66 @@ class CleanArticle:
     article: Article
     removed: tuple[Removal, ...]
     body: tuple[Span, ...]  # paragraphs (or their kept parts) that carry the story
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entity:
+    """A named entity the NLP pass found: PERSON, ORG, GPE, NORP, DATE, CARDINAL, MONEY, ..."""
+
+    start: int
+    end: int
+    label: str  # the pipeline's label (OntoNotes labels for the English pipelines)
+    text: str
+    subject: bool = False  # the entity is the subject of its clause
+
+
+MentionKind = Literal["name", "pronoun", "description"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Mention:
+    """Who a verb of saying has for subject: a name, a pronoun, or a description."""
+
+    start: int
+    end: int
+    text: str  # the name without its title, the pronoun, or the whole description
+    kind: MentionKind
+    role: str | None = None  # the title or apposition the text gives ("Dallas Police Chief")
+    label: str | None = None  # the entity label over the name, if any
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Speech:
+    """A verb of saying ("said", "told", "according to") and what the parse says of it."""
+
+    start: int
+    end: int
+    lemma: str  # "say", "tell", "according to"
+    clause: Span  # the verb's clause: a quotation it governs lies inside
+    speaker: Mention | None  # its subject; None when the parse gives none (or a passive)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reading:
+    """What the NLP pass read in one article, as offsets into its original text."""
+
+    doc: str
+    model: str  # the pipeline's name and version
+    sentences: tuple[Span, ...]
+    entities: tuple[Entity, ...]
+    speech: tuple[Speech, ...]
+    subjects: tuple[Mention, ...]  # clause subjects that are names, in reading order
+    parsed: int  # the pipeline read the text up to here; beyond, sentences come from rules
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cast:
+    """The people a story names: each written form mapped to the person's name."""
+
+    forms: Mapping[str, str]  # "Pelosi", "Nancy Pelosi" -> "Nancy Pelosi"
+    outlets: Mapping[str, tuple[str, ...]]  # person -> outlets naming them, sorted
+    mentions: Mapping[str, int]  # person -> how often the articles name them
+    roles: Mapping[str, str]  # person -> the title written before the name most often
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -186,6 +248,8 @@ class Quote:
     text: str  # the quoted words, from the first passage
     passages: tuple[str, ...]
     outlets: tuple[str, ...]
+    # Other speakers that some outlets credit the same words to: a conflict worth checking.
+    credited_also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -206,6 +270,16 @@ class Statement:
     outlet: str
     text: str
     figures: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reprint:
+    """An article most of whose passages copy another article's, near verbatim."""
+
+    doc: str  # the reprint's article id
+    of: str  # the article id of the original it copies
+    passages: tuple[str, ...]  # the reprint's passages that copy the original's, in order
+    share: float  # share of the reprint's passages (of six words or more) copied, 0 to 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -235,6 +309,9 @@ class Briefing:
     discrepancies: tuple[Discrepancy, ...] = ()
     warnings: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()  # article files that could not be used
+    reprints: tuple[Reprint, ...] = ()  # articles that copy another; their copies are not aligned
+    # The outlets counted as sources ("reported by N of M"): none that only reprints another.
+    outlets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -245,3 +322,4 @@ class Settings:
     strict: bool = False
     max_points: int = 10  # per theme
     max_words: int = 450  # per theme
+    model: str | None = None  # spaCy pipeline; None: BRIEFING_SPACY_MODEL, else the default

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefing import (
@@ -14,14 +14,17 @@ from briefing import (
     corpus,
     discrepancies,
     export,
-    findings,
+    nlp,
+    people,
+    quotes,
     report,
+    reprints,
     segmentation,
     themes,
 )
 from briefing.errors import BriefingError, OutputError
 from briefing.files import write_atomic
-from briefing.models import Briefing, Settings
+from briefing.models import Article, Briefing, CleanArticle, Passage, Reading, Settings
 
 Progress = Callable[[str], None]
 
@@ -35,6 +38,33 @@ class Outputs:
     json: Path
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Read:
+    """Articles cleaned, read by the NLP pass and split into passages."""
+
+    articles: tuple[CleanArticle, ...]
+    readings: tuple[Reading, ...]
+    passages: tuple[Passage, ...]
+    model: str
+
+
+def read_articles(articles: Sequence[Article], *, model: str | None = None) -> Read:
+    """Clean, read (spaCy) and split: the passages every later stage works on."""
+    cleaned = tuple(cleaning.clean(article) for article in articles)
+    readings = nlp.read(cleaned, model=model)
+    passages = tuple(
+        p
+        for article, reading in zip(cleaned, readings, strict=True)
+        for p in segmentation.split(article, reading)
+    )
+    return Read(
+        articles=cleaned,
+        readings=readings,
+        passages=passages,
+        model=readings[0].model if readings else "",
+    )
+
+
 def build_briefing(folder: Path, *, settings: Settings, progress: Progress | None = None) -> Briefing:
     """Load, clean, split, align and select: everything but rendering."""
     say = progress or (lambda _message: None)
@@ -42,17 +72,26 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
     if settings.strict and loaded.warnings:
         raise BriefingError(f"{loaded.warnings[0]} (--strict stops at the first warning)")
     say(f"loaded {len(loaded.articles)} articles from {folder}")
-    cleaned = tuple(cleaning.clean(article) for article in loaded.articles)
-    passages = tuple(p for article in cleaned for p in segmentation.split(article))
-    say(f"split into {len(passages)} passages")
-    aligned = alignment.align(passages)
+    read = read_articles(loaded.articles, model=settings.model)
+    cleaned, readings, passages = read.articles, read.readings, read.passages
+    say(f"read {len(readings)} articles with {read.model}: {len(passages)} passages")
+    # A reprint's copied passages are left out of alignment (and so of themes, quotes and
+    # discrepancies): a copy can then never confirm its original or add an outlet to a claim,
+    # and the copy's outlet can never be cited for words it did not write. Its own added lines
+    # stay in, and the Briefing's alignment keeps every passage, so all its text is shown.
+    copies = reprints.find(passages, articles=cleaned)
+    copied = reprints.copied(copies)
+    if copies:
+        say(f"found {len(copies)} reprints; their {len(copied)} copied passages are not aligned")
+    aligned = alignment.align(tuple(p for p in passages if p.id not in copied))
     say(f"aligned {len(aligned.clusters)} shared claims")
-    outlets = len({a.outlet for a in loaded.articles})
+    counted = reprints.counted_outlets(cleaned, copies, aligned.clusters)
+    outlets = len(counted)
     consensus, sections, unique = themes.select(
         aligned, loaded.manifest.themes, outlets=outlets, settings=settings
     )
-    quotes = findings.find_quotes(aligned)
-    people = findings.find_people(aligned, quotes)
+    cast = people.identify(readings, loaded.articles)
+    said = quotes.find(cleaned, readings, aligned.passages, cast=cast)
     disagreements = discrepancies.find_discrepancies(aligned)
     warnings = list(loaded.warnings)
     if outlets < 2:
@@ -66,15 +105,17 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
         built=settings.built,
         corpus=folder,
         articles=cleaned,
-        alignment=aligned,
+        alignment=replace(aligned, passages=passages),
         consensus=consensus,
         themes=sections,
         unique=unique,
-        quotes=quotes,
-        people=people,
+        quotes=said,
+        people=people.index(cast, said),
         discrepancies=disagreements,
         warnings=tuple(warnings),
         skipped=loaded.skipped,
+        reprints=copies,
+        outlets=counted,
     )
 
 

@@ -7,6 +7,7 @@ import gc
 import logging
 import re
 import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,12 +18,19 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from briefing import __version__
 from briefing.errors import BriefingError
-from briefing.models import Briefing, Point
+from briefing.models import Briefing, Passage, Person, Point
 from briefing.text import STOPWORDS
 
 TEMPLATE = "briefing.html.j2"
 # How many of the most shared claims get a side-by-side view.
 SIDE_BY_SIDE = 5
+# The most of one article that "The articles" prints, in characters of its passages; the rest
+# is in briefing.json and a notice says so where the print stops. The longest of the 135
+# articles in ../shared/stories has 11,344 characters and a long feature about 20,000, so real
+# articles print whole. WeasyPrint lays out article text at about 30,000 characters a second
+# (bench/long_file.py: a one-line article of 0.1 / 0.3 / 1 MB took 5 / 11 / 36 s to render, and
+# a 5 MB one did not finish in 5 minutes), so this keeps any article to about a second of layout.
+ARTICLE_PRINT_CHARS = 40_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,6 +40,15 @@ class Segment:
     text: str
     anchor: str
     level: int  # how many outlets share it; 1 = this outlet alone
+    copied: bool = False  # a reprint's copy of its original's passage: not its own, not aligned
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Extent:
+    """How much of one article the PDF prints: its first passages, up to ARTICLE_PRINT_CHARS."""
+
+    shown: Mapping[str, str]  # passage id -> the text printed of it (whole but for a giant first one)
+    notice: str | None  # said where the print stops; None when the article prints whole
 
 
 def templates_dir() -> Path:
@@ -126,7 +143,12 @@ def _environment() -> Environment:
 
 def _context(briefing: Briefing, paper: str) -> dict[str, Any]:
     passages = {p.id: p for p in briefing.alignment.passages}
-    outlets = sorted({c.article.outlet for c in briefing.articles})
+    # The outlets counted as sources (reprints excluded); a Briefing built without them (by
+    # hand, in a test) counts every article's outlet.
+    outlets = list(briefing.outlets) or sorted({c.article.outlet for c in briefing.articles})
+    copied = {pid for r in briefing.reprints for pid in r.passages}
+    headings = {c.article.id: f"{c.article.outlet}: {c.article.title}" for c in briefing.articles}
+    reprint_of = {r.doc: headings[r.of] for r in briefing.reprints}
     level: dict[str, int] = {}
     for cluster in briefing.alignment.clusters:
         for pid in cluster.passages:
@@ -135,10 +157,21 @@ def _context(briefing: Briefing, paper: str) -> dict[str, Any]:
     for n, point in enumerate(_all_points(briefing)):
         for pid in point.passages:
             cited.setdefault(pid, f"#pt-{n}")
+    by_doc: dict[str, list[Passage]] = {}
+    for p in briefing.alignment.passages:
+        by_doc.setdefault(p.doc, []).append(p)
+    extents = {
+        c.article.id: extent(by_doc.get(c.article.id, ()), len(c.article.text)) for c in briefing.articles
+    }
+
+    def target(pid: str) -> str:
+        """Where a citation of ``pid`` links: the passage, or the notice where its article's print stops."""
+        doc = passages[pid].doc
+        return anchor(pid) if doc not in extents or pid in extents[doc].shown else more_anchor(doc)
 
     def citations(point: Point) -> list[dict[str, str]]:
         return [
-            {"outlet": passages[pid].outlet, "anchor": anchor(pid)}
+            {"outlet": passages[pid].outlet, "anchor": target(pid)}
             for pid in sorted(point.passages, key=lambda p: (passages[p].outlet, p))
         ]
 
@@ -146,22 +179,35 @@ def _context(briefing: Briefing, paper: str) -> dict[str, Any]:
     articles = []
     for clean in briefing.articles:
         by_paragraph: dict[int, list[Segment]] = {}
-        shared_chars = total_chars = 0
-        for p in briefing.alignment.passages:
-            if p.doc != clean.article.id:
-                continue
-            segment = Segment(text=p.text, anchor=anchor(p.id), level=level.get(p.id, 1))
-            by_paragraph.setdefault(p.paragraph, []).append(segment)
+        shared_chars = total_chars = copied_chars = 0
+        printed = extents[clean.article.id]
+        for p in by_doc.get(clean.article.id, ()):
+            segment = Segment(
+                text=printed.shown.get(p.id, ""),
+                anchor=anchor(p.id),
+                level=level.get(p.id, 1),
+                copied=p.id in copied,
+            )
+            if p.id in printed.shown:
+                by_paragraph.setdefault(p.paragraph, []).append(segment)
             total_chars += len(p.text)
-            shared_chars += len(p.text) if segment.level > 1 else 0
+            # A copy is no more this article's own than a shared claim: not "unique".
+            shared_chars += len(p.text) if segment.level > 1 or segment.copied else 0
+            copied_chars += len(p.text) if segment.copied else 0
         articles.append(
             {
                 "article": clean.article,
                 "paragraphs": [by_paragraph[k] for k in sorted(by_paragraph)],
                 "removed": len(clean.removed),
                 "shared": round(100 * shared_chars / total_chars) if total_chars else 0,
+                "copied": round(100 * copied_chars / total_chars) if total_chars else 0,
+                "reprint_of": reprint_of.get(clean.article.id),
+                "truncated": printed.notice,
+                "more": more_anchor(clean.article.id),
             }
         )
+    quotes = [q for q in briefing.quotes if any(target(pid) == anchor(pid) for pid in q.passages)]
+    people = _printed_people(briefing, extents)
     shared_with: dict[tuple[str, str], int] = {}
     for cluster in briefing.alignment.clusters:
         for a in cluster.outlets:
@@ -186,12 +232,63 @@ def _context(briefing: Briefing, paper: str) -> dict[str, Any]:
         "outlets": outlets,
         "articles": articles,
         "citations": citations,
-        "side_by_side": _side_by_side(briefing),
+        "target": target,
+        # Quotes said in an article's text past its print limit are in briefing.json only.
+        "quotes": quotes,
+        "quotes_left_out": len(briefing.quotes) - len(quotes),
+        "people": people,
+        "people_left_out": len(briefing.people) - len(people),
+        "side_by_side": _side_by_side(briefing, target=target),
         "passage_outlet": lambda pid: passages[pid].outlet,
         "point_anchor": lambda point: order[id(point)],
         "cited": {anchor(pid): target for pid, target in cited.items()},
         "levels": list(range(2, len(outlets) + 1)),
+        "aligned": len(briefing.alignment.passages) - len(copied),
     }
+
+
+def extent(passages: Sequence[Passage], length: int, *, limit: int = ARTICLE_PRINT_CHARS) -> Extent:
+    """What the PDF prints of an article of ``length`` characters: its passages, in order, while
+    they fit in ``limit`` characters; a first passage longer than that prints its head."""
+    shown: dict[str, str] = {}
+    used = 0
+    for p in passages:
+        if used + len(p.text) > limit:
+            break
+        shown[p.id] = p.text
+        used += len(p.text)
+    else:
+        return Extent(shown=shown, notice=None)
+    stop = p.start
+    if not shown:
+        # Text with no sentence end to split at: print up to the last space within the limit.
+        head = p.text[:limit]
+        head = head[: head.rfind(" ")].rstrip() if " " in head.strip() else head
+        shown[p.id] = head
+        stop = p.start + len(head)
+    rest = len(passages) - len(shown)
+    notice = f"… article truncated here: {length - stop:,} more characters"
+    if rest:
+        notice += f" ({rest:,} more passage{'s' if rest > 1 else ''})"
+    return Extent(shown=shown, notice=notice + " in briefing.json")
+
+
+def _printed_people(briefing: Briefing, extents: Mapping[str, Extent]) -> list[Person]:
+    """The people the PDF lists: those an article printed whole names, or whose surname is in the
+    printed part of a cut one (the rest are named only past the print limit)."""
+    cut = [c for c in briefing.articles if extents[c.article.id].notice is not None]
+    if not cut:
+        return list(briefing.people)
+    whole = {c.article.outlet for c in briefing.articles} - {c.article.outlet for c in cut}
+    printed = "\n".join(text for c in cut for text in extents[c.article.id].shown.values())
+    return [
+        p for p in briefing.people if whole.intersection(p.outlets) or (p.name.split() or [""])[-1] in printed
+    ]
+
+
+def more_anchor(doc: str) -> str:
+    """The HTML id of the notice where an article's print stops."""
+    return f"more-{doc}"
 
 
 def initials(outlet: str) -> str:
@@ -200,7 +297,9 @@ def initials(outlet: str) -> str:
     return (letters if len(letters) >= 2 else outlet[:3]).upper()[:4]
 
 
-def _side_by_side(briefing: Briefing, limit: int = SIDE_BY_SIDE) -> list[dict[str, Any]]:
+def _side_by_side(
+    briefing: Briefing, *, target: Callable[[str], str] = anchor, limit: int = SIDE_BY_SIDE
+) -> list[dict[str, Any]]:
     """The most shared claims, each outlet's wording with the words the others share marked."""
     passages = {p.id: p for p in briefing.alignment.passages}
     top = sorted(briefing.alignment.clusters, key=lambda c: (-len(c.outlets), -c.score, c.id))[:limit]
@@ -227,7 +326,7 @@ def _side_by_side(briefing: Briefing, limit: int = SIDE_BY_SIDE) -> list[dict[st
                 for token in re.split(r"(\s+)", passage.text)
                 if token
             ]
-            rows.append({"outlet": passage.outlet, "anchor": anchor(pid), "segments": segments})
+            rows.append({"outlet": passage.outlet, "anchor": target(pid), "segments": segments})
         views.append({"cluster": cluster.id, "outlets": len(cluster.outlets), "rows": rows})
     return views
 

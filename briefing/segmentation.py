@@ -1,11 +1,18 @@
-"""Split an article's body into sentences, and long sentences into clauses, keeping offsets."""
+"""Split an article's body into passages: the NLP pass's sentences, long ones cut into clauses.
+
+Sentences come from the spaCy pass (``nlp.read``) where it read the text, else from the rules
+below (a stop before a capital that does not close an abbreviation); either way a passage never
+crosses a paragraph or, in text of one item per line, a line, and never runs past
+MAX_PASSAGE_WORDS.
+"""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
-from briefing.models import CleanArticle, Passage
+from briefing.models import CleanArticle, Passage, Reading, Span
 
 # Words that end in a full stop without ending a sentence (titles, months, initials are
 # handled by _INITIAL). News style guides (AP, Reuters) abbreviate these before names and dates.
@@ -30,31 +37,140 @@ _CLAUSE = re.compile(r";\s+|\s+[—–]\s+|—(?=[A-Za-z])|,\s+(?=(?:but|while|a
 # link precision 0.30 (was 0.29); MSRP corpus accuracy unchanged (0.717).
 CLAUSE_MIN_SENTENCE_WORDS = 20
 CLAUSE_MIN_WORDS = 7
+# No passage is longer than this: a claim rarely needs more, and one 200-word "sentence" (a
+# list, a run-on scrape) would otherwise be cited whole. A longer part is cut at its commas.
+MAX_PASSAGE_WORDS = 60
+MAX_PASSAGE_CHARS = 600  # the same for text without spaces (60 words of 10 characters)
+# Abbreviations after which a sentence the parser ended goes on ("Gov. Roy Cooper", "Sen. X").
+TITLES = frozenset("mr mrs ms dr prof gen sen rep gov lt col capt sgt maj adm cmdr rev hon pres st".split())
+_TITLE_END = re.compile(r"(?:^|\s)([A-Za-z]+)\.$")
+# A sentence the parser ended that plainly goes on: after a comma ("…,” Volodin said."), or
+# before a word in lower case.
+_GOES_ON = re.compile(r"[,;:–—-][\"”’']*$")
+# '"Is it true?" Wright asked.': a short attribution after a quote ending in ? or ! is its end.
+_ATTRIBUTION_TAIL = re.compile(
+    r"^(?:[\w.’'-]+\s+){1,5}(?:said|says|asked|asks|added|adds|wrote|writes|replied|told\s+\w+)\.$"
+)
 
 
-def split(article: CleanArticle) -> tuple[Passage, ...]:
+def split(article: CleanArticle, reading: Reading | None = None) -> tuple[Passage, ...]:
     """The article's passages in reading order, each slicing back exactly from its text."""
     text = article.article.text
+    parsed = _parsed_sentences(text, reading)
+    ends = [span.end for span in parsed]
+    limit = reading.parsed if reading is not None else 0
     passages: list[Passage] = []
     for paragraph, span in enumerate(article.body):
-        for start, end in sentences(text, span.start, span.end):
-            for c_start, c_end in clauses(text, start, end):
-                passages.append(
-                    Passage(
-                        id=f"{article.article.id}#{len(passages) + 1}",
-                        doc=article.article.id,
-                        outlet=article.article.outlet,
-                        start=c_start,
-                        end=c_end,
-                        text=text[c_start:c_end],
-                        paragraph=paragraph,
+        for seg_start, seg_end in _segments(text, span.start, span.end):
+            if seg_start < limit:
+                found = _clipped(text, parsed, ends, seg_start, min(seg_end, limit))
+                if seg_end > limit:
+                    found.extend(sentences(text, limit, seg_end))
+            else:
+                found = list(sentences(text, seg_start, seg_end))
+            for start, end in found:
+                for c_start, c_end in _capped(text, clauses(text, start, end)):
+                    passages.append(
+                        Passage(
+                            id=f"{article.article.id}#{len(passages) + 1}",
+                            doc=article.article.id,
+                            outlet=article.article.outlet,
+                            start=c_start,
+                            end=c_end,
+                            text=text[c_start:c_end],
+                            paragraph=paragraph,
+                        )
                     )
-                )
     return tuple(passages)
 
 
+def _parsed_sentences(text: str, reading: Reading | None) -> list[Span]:
+    """The parser's sentences, joined again where one ended after a title ("Gov." + name)."""
+    if reading is None:
+        return []
+    joined: list[Span] = []
+    carry: int | None = None  # the start of a lone opening mark the parser cut off
+    for span in reading.sentences:
+        words = text[span.start : span.end]
+        if not any(ch.isalnum() for ch in words):
+            # A closing mark the parser set apart ('… the road.' + '"') belongs to the sentence
+            # before it; an opening one to the sentence after.
+            if joined and joined[-1].end == span.start:
+                joined[-1] = Span(start=joined[-1].start, end=span.end)
+            elif carry is None:
+                carry = span.start
+            continue
+        if carry is not None:
+            span, carry = Span(start=carry, end=span.end), None
+        if (
+            joined
+            and "\n" not in text[joined[-1].end : span.start]
+            and _goes_on(text[joined[-1].start : joined[-1].end], words)
+        ):
+            joined[-1] = Span(start=joined[-1].start, end=span.end)
+            continue
+        joined.append(span)
+    return joined
+
+
+def _goes_on(head: str, tail: str) -> bool:
+    """Whether the parser's sentence ``head`` runs on into ``tail``."""
+    title = _TITLE_END.search(head)
+    return bool((title and title.group(1).lower() in TITLES) or _GOES_ON.search(head) or tail[:1].islower())
+
+
+def _segments(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """A paragraph's lines when it holds one item per line (not prose wrapped to a width), else
+    the paragraph whole."""
+    chunk = text[start:end]
+    if "\n" not in chunk or _wrapped(chunk):
+        yield start, end
+        return
+    cut = 0
+    for match in _LINE_BREAK.finditer(chunk):
+        yield start + cut, start + match.start()
+        cut = match.end()
+    yield start + cut, end
+
+
+def _clipped(text: str, parsed: list[Span], ends: list[int], start: int, end: int) -> list[tuple[int, int]]:
+    """The parsed sentences within ``text[start:end]``, cut to it and trimmed."""
+    found: list[tuple[int, int]] = []
+    i = bisect.bisect_right(ends, start)
+    cursor = start
+    while i < len(parsed) and parsed[i].start < end:
+        a, b = max(parsed[i].start, cursor), min(parsed[i].end, end)
+        if a < b:
+            found.extend(_trimmed(text, a, b))
+            cursor = b
+        i += 1
+    if cursor < end:  # text the parser did not cover (it should not happen): the rules split it
+        found.extend(sentences(text, cursor, end))
+    return found
+
+
+def _capped(text: str, parts: Iterator[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Each part, halved at a comma or a space until no piece is over MAX_PASSAGE_WORDS."""
+    for start, end in parts:
+        yield from _halves(text, start, end)
+
+
+def _halves(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    piece = text[start:end]
+    if len(piece) <= MAX_PASSAGE_CHARS and len(piece.split()) <= MAX_PASSAGE_WORDS:
+        yield start, end
+        return
+    middle = len(piece) // 2
+    cuts = [m.end() for m in re.finditer(r"[,;:]\s+", piece)] or [m.end() for m in re.finditer(r"\s+", piece)]
+    cut = min(cuts, key=lambda c: abs(c - middle)) if cuts else middle
+    for a, b in _trimmed(text, start, start + cut):
+        yield from _halves(text, a, b)
+    for a, b in _trimmed(text, start + cut, end):
+        yield from _halves(text, a, b)
+
+
 def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Half-open sentence spans within ``text[start:end]``, trimmed of surrounding space."""
+    """Half-open sentence spans within ``text[start:end]`` by rules, trimmed of surrounding space."""
     chunk = text[start:end]
     cut = 0
     for match in _breaks(chunk):

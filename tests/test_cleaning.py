@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 
 from briefing import cleaning, corpus, evaluation
 from briefing.models import CleanArticle
-from tests.conftest import CORPUS, GOLD, make_article
+from tests.conftest import CORPUS, GOLD, ROOT, make_article
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +77,27 @@ def test_clean_never_rewrites_text(cleaned: dict[str, CleanArticle]) -> None:
         ("Follow the latest developments on our live blog.", "promo"),
         ("This story has been updated with additional information.", "notice"),
         ("Listen to this article", "heading"),
+        # Captions and photo credits of agencies and papers.
+        (
+            "A worker clears debris from a street in Sendai on Thursday, March 17... (Associated Press)",
+            "caption",
+        ),
+        ("Firefighters spray water on the roof of the plant. (AP Photo/Jane Doe)", "caption"),
+        ("Photograph: Jane Doe/AFP/Getty Images", "caption"),
+        ("Photo by Jane Doe for The Daily Planet", "caption"),
+        ("[Image via AP]", "caption"),
+        # How to reach the reporter or the newsroom.
+        ("Contact reporter Jane Doe at 555-123-4567.", "contact"),
+        ("Jane Doe may be reached at jdoe@example.com. Follow her on Twitter @janedoe.", "contact"),
+        ("Contact us at tips@example.com", "contact"),
+        ("Call the newsroom at (555) 123-4567 with news tips.", "contact"),
+        # Scraper markup left in the text.
+        ('<div class="ad-slot"></div>', "markup"),
+        ("Embed", "markup"),
+        ("Share this on Facebook", "markup"),
+        ("Image 1 of 12", "markup"),
+        ("var slot = googletag.defineSlot('/123/news', [300, 250]);", "markup"),
+        ("Skip in Skip x Embed x Share Officials gather in the capital to discuss the budget", "markup"),
     ],
 )
 def test_clean_drops_furniture_of_other_outlets(furniture: str, reason: str) -> None:
@@ -135,3 +159,108 @@ def test_clean_drops_repeated_paragraph_but_keeps_first() -> None:
     clean = cleaning.clean(make_article(body))
     assert [r.reason for r in clean.removed] == ["duplicate"]
     assert _kept(clean).count(para) == 1
+
+
+def test_clean_cuts_markup_inside_a_paragraph_and_keeps_its_words() -> None:
+    para = "The minister&nbsp;said the budget was final.<br/>Talks would resume in June."
+    clean = cleaning.clean(make_article(f"{para}\n\nOfficials declined to comment on the plan.\n"))
+    text = clean.article.text
+    cut = [text[r.start : r.end] for r in clean.removed]
+    assert cut == ["&nbsp;", "<br/>"]
+    assert all(r.reason == "markup" for r in clean.removed)
+    kept = _kept(clean)
+    assert "The minister" in kept and "said the budget was final." in kept
+    assert "Talks would resume in June." in kept
+
+
+def test_clean_cuts_an_advertisement_glued_to_a_paragraph() -> None:
+    para = "A geologist said this year's summer gold rush could be the best in two decades. Advertisement"
+    clean = cleaning.clean(make_article(f"{para}\n\nMiners expect a busy season on the rivers.\n"))
+    assert [(clean.article.text[r.start : r.end], r.reason) for r in clean.removed] == [
+        ("Advertisement", "advertisement")
+    ]
+    assert "best in two decades." in _kept(clean)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The officers left before noon (the photos of the scene were taken later by a neighbour).",
+        "\u201cYou get governors and police chiefs commenting on that,\u201d Mr. Stamper said.",
+        "A hotline set up by the city last year has taken 12,000 calls from tenants facing eviction.",
+    ],
+)
+def test_clean_keeps_sentences_that_only_resemble_furniture(sentence: str) -> None:
+    body = (
+        "The central bank raised its key interest rate by half a point on Thursday, citing inflation.\n\n"
+        f"{sentence}\n\nAnalysts expect growth to slow in the second half of the year.\n"
+    )
+    clean = cleaning.clean(make_article(body))
+    assert clean.removed == ()
+    assert sentence in _kept(clean)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "\u201cThe First Amendment protects freedom of religion,\u201d said a top adviser to the senator.",
+        "She won by a 134-to-63 vote, a wider margin than her allies had expected (a record).",
+        "She won by a 134-to-63 vote, a wider margin than anyone in the hall had expected!",
+    ],
+)
+def test_first_paragraph_ending_in_quote_paren_or_bang_is_body(tmp_path: Path, first: str) -> None:
+    rest = "Her rival conceded within the hour and called to congratulate her.\n\n" * 3
+    (tmp_path / "000_5d1e.txt").write_text(f"WASHINGTON \u2014 {first}\n\n{rest}", encoding="utf-8")
+    [article] = corpus.load(tmp_path).articles
+    clean = cleaning.clean(article)
+    assert not [r for r in clean.removed if r.reason in ("headline", "masthead")]
+    assert first in _kept(clean)
+
+
+def test_real_headline_is_taken_as_title_and_marked(tmp_path: Path) -> None:
+    text = (
+        "Site Navigation\n\nCouncil passes the budget after a long night\n\n"
+        "The council approved the budget after a long debate on Monday evening.\n"
+    )
+    (tmp_path / "000_5d1e.txt").write_text(text, encoding="utf-8")
+    [article] = corpus.load(tmp_path).articles
+    assert article.title == "Council passes the budget after a long night"
+    clean = cleaning.clean(article)
+    reasons = {article.text[r.start : r.end]: r.reason for r in clean.removed}
+    assert reasons == {"Site Navigation": "masthead", article.title: "headline"}
+    assert "The council approved the budget" in _kept(clean)
+
+
+def test_sentences_above_a_matching_headline_are_not_masthead() -> None:
+    text = (
+        "The council approved the budget after a long debate on Monday evening.\n\n"
+        "Council passes the budget\n\nOpposition members said the plan cut too deeply.\n"
+    )
+    clean = cleaning.clean(make_article(text, title="Council passes the budget"))
+    assert [r.reason for r in clean.removed] == ["headline"]
+    assert "The council approved the budget" in _kept(clean)
+
+
+STORIES = Path(os.environ.get("BRIEFING_STORIES", ROOT.parent / "shared" / "stories"))
+# Every paragraph of a BASIL text is article body (a few also print the headline and a caption);
+# the floor is the issue's: body-only articles keep at least 99 % of their text.
+BODY_KEPT_FLOOR = 0.99
+
+
+@pytest.mark.skipif(not STORIES.is_dir(), reason=f"{STORIES} not found; set BRIEFING_STORIES")
+@pytest.mark.parametrize("manifest", [True, False], ids=["manifest", "no-manifest"])
+def test_body_only_articles_keep_their_text(tmp_path: Path, manifest: bool) -> None:
+    folders = sorted(STORIES.glob("basil-*"))
+    assert folders, f"no basil-* folders in {STORIES}"
+    kept = total = 0
+    for folder in folders:
+        copy = tmp_path / folder.name
+        shutil.copytree(folder, copy)
+        if not manifest:
+            (copy / corpus.MANIFEST_NAME).unlink(missing_ok=True)
+        for article in corpus.load(copy).articles:
+            clean = cleaning.clean(article)
+            kept += sum(s.end - s.start for s in clean.body)
+            total += sum(len(line.strip()) for line in article.text.splitlines())
+            assert not [r for r in clean.removed if r.reason == "masthead" and r.end - r.start > 80]
+    assert kept / total >= BODY_KEPT_FLOOR

@@ -1,0 +1,194 @@
+"""Who is who: the people the story names (from the NLP pass's PERSON entities), merged across
+the forms the text uses ("Pelosi", "Ms. Pelosi", "Nancy Pelosi"), with roles and outlets."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from briefing.models import Article, Cast, Person, Quote, Reading
+from briefing.text import STOPWORDS
+
+# Titles and honorifics written before a name; they are the role, not the name.
+TITLES = frozenset(
+    """mr mrs ms miss dr prof sen sens rep reps gov gen lt col capt sgt maj adm cmdr rev hon pres
+    president vice senator representative governor mayor judge justice chief secretary minister
+    speaker chairman chairwoman commissioner officer detective sheriff attorney general sir dame
+    lord lady king queen prince princess pope father sister brother saint st former late
+    congressman congresswoman councilman councilwoman assemblyman assemblywoman leader""".split()
+)
+# A name ends before these; "Jr." and numerals stay with the name but are not its surname.
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# Not a person's name even when the tagger says so: a word in this set or a digit in it.
+_NOT_NAME = re.compile(r"[\d@#/\\|<>=_]|https?:|\.com\b")
+# Cut an entity at a dash, comma or line break: "Barack Obama — former Secretary of State".
+_CUT = re.compile(r"\s*(?:[—–,;:(\n]|\s-\s).*$", re.DOTALL)
+# A name with more tokens than this is a run of names or a title.
+MAX_NAME_TOKENS = 5
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Mention:
+    form: str  # the name as written, without title or possessive
+    doc: str
+    outlet: str
+
+
+def identify(readings: Sequence[Reading], articles: Sequence[Article]) -> Cast:
+    """The story's people: every PERSON entity, merged by surname and first name."""
+    outlet_of = {a.id: a.outlet for a in articles}
+    texts = {a.id: a.text for a in articles}
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    mentions: list[_Mention] = []
+    titles: dict[str, Counter[str]] = defaultdict(Counter)
+    for reading in readings:
+        text = texts[reading.doc]
+        for ent in reading.entities:
+            form = name_form(ent.text)
+            if form is None:
+                continue
+            labels[form][ent.label] += 1
+            if ent.label == "PERSON":
+                mentions.append(_Mention(form=form, doc=reading.doc, outlet=outlet_of[reading.doc]))
+                title = _title_before(text, ent.start)
+                if title:
+                    titles[form][title] += 1
+    # A form the tagger calls an organisation or a place more often than a person is not one.
+    people_forms = [m for m in mentions if labels[m.form]["PERSON"] * 2 > sum(labels[m.form].values())]
+    canonical = _merge(Counter(m.form for m in people_forms))
+    outlets: dict[str, set[str]] = defaultdict(set)
+    counts: Counter[str] = Counter()
+    for m in people_forms:
+        name = canonical.get(m.form)
+        if name:
+            outlets[name].add(m.outlet)
+            counts[name] += 1
+    roles: dict[str, Counter[str]] = defaultdict(Counter)
+    for form, found in titles.items():
+        if form in canonical:
+            roles[canonical[form]].update(found)
+    return Cast(
+        forms=dict(sorted(canonical.items())),
+        outlets={name: tuple(sorted(found)) for name, found in sorted(outlets.items())},
+        mentions=dict(sorted(counts.items())),
+        roles={name: found.most_common(1)[0][0] for name, found in sorted(roles.items())},
+    )
+
+
+def index(cast: Cast, quotes: Sequence[Quote]) -> tuple[Person, ...]:
+    """The people index: the people a story is about first (most outlets, most mentions)."""
+    quoted: dict[str, set[str]] = defaultdict(set)
+    quote_roles: dict[str, Counter[str]] = defaultdict(Counter)
+    for q in quotes:
+        if q.speaker in cast.outlets:
+            quoted[q.speaker].update(q.outlets)
+            if q.role:
+                quote_roles[q.speaker][q.role] += 1
+    people = []
+    for name, outlets in cast.outlets.items():
+        role = quote_roles[name].most_common(1)[0][0] if quote_roles[name] else cast.roles.get(name)
+        people.append(
+            Person(
+                name=name,
+                role=role,
+                outlets=tuple(sorted(set(outlets) | quoted[name])),
+                quoted_by=tuple(sorted(quoted[name])),
+            )
+        )
+    people.sort(key=lambda p: (-len(p.outlets), -len(p.quoted_by), -cast.mentions.get(p.name, 0), p.name))
+    return tuple(people)
+
+
+def resolve(cast: Cast, raw: str) -> str | None:
+    """The person a name as written refers to ("Ms. Pelosi" -> "Nancy Pelosi"), if the story has one."""
+    form = name_form(raw)
+    if form is None:
+        return None
+    if form in cast.forms:
+        return cast.forms[form]
+    key = surname(form)
+    found = {name for f, name in cast.forms.items() if key in (surname(f), *surname(f).split("-"))}
+    return found.pop() if len(found) == 1 else None
+
+
+def name_form(raw: str) -> str | None:
+    """A name as the text writes it, without titles, possessive or what follows a dash or comma;
+    None when it cannot be a person's name."""
+    text = _CUT.sub("", raw.strip())
+    text = re.sub(r"[’']s$", "", text).strip(" .\"“”‘’'")
+    tokens = text.split()
+    while tokens and (tokens[0].lower().strip(".") in TITLES or tokens[0].lower() in STOPWORDS):
+        tokens.pop(0)
+    if not tokens or len(tokens) > MAX_NAME_TOKENS or _NOT_NAME.search(" ".join(tokens)):
+        return None
+    if not all(t[:1].isupper() or t.lower() in _PARTICLES for t in tokens):
+        return None
+    if tokens[-1].lower().strip(".") in TITLES:
+        return None
+    return " ".join(tokens)
+
+
+_PARTICLES = frozenset({"de", "da", "van", "von", "der", "del", "la", "le", "bin", "al", "el", "du", "di"})
+
+
+def surname(form: str) -> str:
+    """The last word of a name that is not a suffix ("Eric H. Holder Jr." -> "holder")."""
+    tokens = [t.lower().strip(".,") for t in form.split()]
+    while len(tokens) > 1 and tokens[-1] in SUFFIXES:
+        tokens.pop()
+    return tokens[-1] if tokens else ""
+
+
+def _merge(counts: Counter[str]) -> dict[str, str]:
+    """Form -> the person's name: full forms grouped by first name and surname, the fullest form
+    naming each; a surname or a first name alone joins the one person it can mean."""
+    groups: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for form, n in counts.items():
+        tokens = form.split()
+        if len(tokens) >= 2:
+            groups[(tokens[0].lower(), surname(form))][form] += n
+    names: dict[tuple[str, str], str] = {
+        key: max(found.items(), key=lambda kv: (len(kv[0].split()), kv[1], kv[0]))[0]
+        for key, found in groups.items()
+    }
+    canonical: dict[str, str] = {}
+    for key, found in groups.items():
+        for form in found:
+            canonical[form] = names[key]
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for (first, last), name in names.items():
+        by_surname[last].append(name)
+        by_first[first].append(name)
+    for form, n in counts.items():
+        if form in canonical:
+            continue
+        options = by_surname.get(surname(form)) or by_first.get(form.lower()) or []
+        if len(set(options)) == 1:
+            canonical[form] = options[0]
+        elif not options and n >= 2:
+            canonical[form] = form  # a person named by one word only, more than once
+    return canonical
+
+
+_TITLE_RUN = re.compile(r"((?:[A-Z][\w.’'&-]*\s+){1,5})$")
+
+
+def _title_before(text: str, start: int) -> str | None:
+    """Capitalised words before a name ending in a title ("Dallas Police Chief" Renee Hall)."""
+    match = _TITLE_RUN.search(text[max(0, start - 80) : start])
+    if not match:
+        return None
+    words = match.group(1).split()
+    while words and words[0].lower() in STOPWORDS:
+        words.pop(0)
+    if not words or words[-1].lower().strip(".") not in TITLES:
+        return None
+    return " ".join(words)
+
+
+def forms_of(cast: Cast, name: str) -> Iterable[str]:
+    """Every written form that names ``name``."""
+    return (form for form, person in cast.forms.items() if person == name)

@@ -1,0 +1,82 @@
+"""The people index: names merged across forms, organisations and places kept out, the people a
+story is about first; made-up texts through the real NLP pass, and the default corpus."""
+
+from __future__ import annotations
+
+from briefing import people, pipeline, quotes
+from briefing.models import Person
+from tests.conftest import Built, make_article
+
+
+def _index(*docs: tuple[str, str]) -> tuple[Person, ...]:
+    articles = [make_article(text, outlet=outlet, title="") for outlet, text in docs]
+    read = pipeline.read_articles(articles)
+    cast = people.identify(read.readings, articles)
+    return people.index(cast, quotes.find(read.articles, read.readings, read.passages, cast=cast))
+
+
+def test_surname_and_title_forms_merge_into_the_full_name() -> None:
+    index = _index(
+        ("Alpha", "House Speaker Nancy Pelosi met the governors on Monday.\n\nPelosi said the bill would pass.\n"),
+        ("Beta", "Ms. Pelosi told reporters the vote would be held on Friday.\n"),
+    )
+    names = [p.name for p in index]
+    assert names.count("Nancy Pelosi") == 1
+    assert not any(name in ("Pelosi", "Ms. Pelosi") for name in names)
+    [pelosi] = [p for p in index if p.name == "Nancy Pelosi"]
+    assert pelosi.outlets == ("Alpha", "Beta")
+
+
+def test_organisations_places_and_sentence_openers_are_not_people() -> None:
+    index = _index(
+        (
+            "Alpha",
+            "Although North Carolina voted first, the Congressional Black Caucus asked Governor Roy Cooper "
+            "to wait.\n\nThe Federal Reserve and Goldman Sachs said rates would rise in Texas.\n",
+        ),
+    )
+    names = {p.name for p in index}
+    assert "Roy Cooper" in names
+    assert not names & {"Although North Carolina", "North Carolina", "Congressional Black Caucus", "Federal Reserve"}
+
+
+def test_a_dash_separates_two_people() -> None:
+    index = _index(
+        (
+            "Alpha",
+            "Barack Obama — former Secretary of State Hillary Clinton's rival — spoke first.\n\n"
+            "Obama thanked Clinton for her work.\n",
+        ),
+    )
+    names = {p.name for p in index}
+    assert {"Barack Obama", "Hillary Clinton"} <= names
+    assert not any("—" in name for name in names)
+
+
+def test_people_the_story_is_about_come_first() -> None:
+    index = _index(
+        ("Alpha", "Mayor Lena Castell closed the bridge. Castell said it was unsafe. A man named Otto Brill watched.\n"),
+        ("Beta", "Lena Castell ordered the bridge closed on Monday, citing cracks.\n"),
+        ("Gamma", "The bridge was closed by Mayor Lena Castell.\n"),
+    )
+    assert index[0].name == "Lena Castell"
+    assert index[0].outlets == ("Alpha", "Beta", "Gamma")
+
+
+def test_who_was_told_is_not_indexed_as_a_speaker() -> None:
+    index = _index(("Alpha", "“The talks will fail,” Ivan Petrov told the Daily Courier on Monday.\n"))
+    names = [p.name for p in index]
+    assert names == ["Ivan Petrov"]
+    assert index[0].quoted_by == ("Alpha",)
+
+
+def test_default_corpus_people_are_named_people(built: Built) -> None:
+    index = {p.name: p for p in built.briefing.people}
+    # Two officials every outlet's reporting revolves around (read from the articles).
+    assert "Sergey Lavrov" in index or "Sergei Lavrov" in index
+    assert any(name.endswith("Kabulov") for name in index)
+    for person in index.values():
+        assert person.outlets
+        assert set(person.quoted_by) <= set(person.outlets)
+        assert person.name[0].isupper()
+        assert people.name_form(person.name) == person.name
