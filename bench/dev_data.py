@@ -6,7 +6,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing import cleaning, corpus, evaluation, segmentation
+from briefing import corpus, evaluation, pipeline
 from briefing.models import Passage
 
 GOLD = Path("tests/data/gold-dev.json")
@@ -29,6 +29,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def load(gold_path: Path, folder: Path) -> DevCorpus:
     """Load, clean and split the corpus as `briefing` does, and map the annotation onto it."""
     loaded = corpus.load(folder)
-    passages = [p for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]
+    passages = list(pipeline.read_articles(loaded.articles).passages)
     gold = evaluation.load_gold(gold_path, loaded.articles)
     return DevCorpus(passages=passages, gold=gold, claims=[evaluation.claims_of(p, gold) for p in passages])

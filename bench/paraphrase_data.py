@@ -6,7 +6,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing import cleaning, corpus, segmentation
+from briefing import corpus, pipeline
 from briefing.models import Passage
 
 
@@ -37,7 +37,7 @@ def as_corpus(rows: list[tuple[int, str, str]]) -> MsrpCorpus:
         Path(folder, "one.txt").write_text("".join(a + "\n\n" for _, a, _ in rows), encoding="utf-8")
         Path(folder, "two.txt").write_text("".join(b + "\n\n" for _, _, b in rows), encoding="utf-8")
         loaded = corpus.load(Path(folder))
-    passages = [p for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]
+    passages = list(pipeline.read_articles(loaded.articles).passages)
     row_of: dict[str, int] = {}
     for article in loaded.articles:
         starts = [0]

@@ -81,6 +81,7 @@ def to_document(briefing: Briefing) -> dict[str, Any]:
                 "text": q.text,
                 "passages": list(q.passages),
                 "outlets": list(q.outlets),
+                "credited_also": list(q.credited_also),
             }
             for q in briefing.quotes
         ],

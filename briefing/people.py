@@ -52,7 +52,7 @@ def identify(readings: Sequence[Reading], articles: Sequence[Article]) -> Cast:
             labels[form][ent.label] += 1
             if ent.label == "PERSON":
                 mentions.append(_Mention(form=form, doc=reading.doc, outlet=outlet_of[reading.doc]))
-                title = _title_before(text, ent.start)
+                title = title_before(text, ent.start)
                 if title:
                     titles[form][title] += 1
     # A form the tagger calls an organisation or a place more often than a person is not one.
@@ -176,7 +176,7 @@ def _merge(counts: Counter[str]) -> dict[str, str]:
 _TITLE_RUN = re.compile(r"((?:[A-Z][\w.’'&-]*\s+){1,5})$")
 
 
-def _title_before(text: str, start: int) -> str | None:
+def title_before(text: str, start: int) -> str | None:
     """Capitalised words before a name ending in a title ("Dallas Police Chief" Renee Hall)."""
     match = _TITLE_RUN.search(text[max(0, start - 80) : start])
     if not match:

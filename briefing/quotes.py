@@ -11,6 +11,7 @@ verb of saying, or a subject that names nobody ("officials said"), the quote sta
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,6 +35,9 @@ QUOTE_MIN_SHARED = 3
 # A verb of saying this far (characters) from the quotation, in the same sentence, governs it
 # ('"…," Lavrov said' / 'Lavrov said: "…"'); one further away introduces something else.
 SPEECH_REACH = 120
+# A sentence after a quotation this short (characters, from the closing mark) may be its
+# attribution ('" Akin continued.'); longer ones say something of their own.
+ATTRIBUTION_TAIL_CHARS = 60
 # How far back (paragraphs) a pronoun looks for the person it stands for.
 PRONOUN_PARAGRAPHS = 1
 UNATTRIBUTED = "unattributed"
@@ -75,13 +79,24 @@ def spans(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     and an opening curly mark inside one starts the next."""
     found: list[tuple[int, int, bool]] = []
     opened: int | None = None
+    single: int | None = None  # an open ‘…’ quotation (curly single marks, as tabloids use)
     for i in range(start, end):
         ch = text[i]
+        if ch in _SINGLE and opened is None:
+            before = text[i - 1] if i > start else " "
+            after = text[i + 1] if i + 1 < end else " "
+            if ch == "‘" and single is None and not before.isalnum():
+                single = i + 1
+            elif ch == "’" and single is not None and not after.isalnum():
+                found.append((single, i, True))
+                single = None
+            continue
         if ch not in _MARKS:
             continue
         if opened is None:
             if ch not in _CLOSING_ONLY:
                 opened = i + 1
+                single = None
         elif ch in _OPENING_ONLY:
             found.append((opened, i, False))
             opened = i + 1
@@ -94,6 +109,7 @@ def spans(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
 
 
 _MARKS = frozenset('"“”«»„')
+_SINGLE = frozenset("‘’")
 _OPENING_ONLY = frozenset("“«„")
 _CLOSING_ONLY = frozenset("”»")
 
@@ -135,11 +151,11 @@ def _attribute(article: CleanArticle, reading: Reading, cast: Cast) -> list[_Fou
         last: tuple[str | None, str | None] | None = None
         for k, (a, b, _closed) in enumerate(quotes):
             speaker, role = None, None
-            verb = _governing(speech, inside, sentence_starts, reading, a, b)
+            verb = _governing(speech, inside, sentence_starts, reading, text, a, b)
             if verb is not None and verb.speaker is not None and not _within(verb.speaker.start, quoted):
                 speaker, role = _speaker_of(verb, text, cast, paragraph, recent, persons, everyone, article)
             elif verb is not None:  # '"…," said Elaine Uang': the parse took the quote for the subject
-                speaker, role = _named_after(verb, text, everyone, cast), None
+                speaker, role = _named_near(verb, b, text, everyone, cast), None
             elif k == 0 and carried is not None and a - span.start <= 1:
                 speaker, role = carried  # a quote running on from the paragraph before
             elif last is not None:
@@ -182,8 +198,15 @@ def _only_quotes(text: str, start: int, end: int, inside: Sequence[tuple[int, in
 NAME_AFTER_VERB = 12
 
 
-def _named_after(verb: Speech, text: str, everyone: Sequence[tuple[int, int, str]], cast: Cast) -> str | None:
-    """The person named just after a verb of saying, when the parse gives it no usable subject."""
+def _named_near(
+    verb: Speech, quote_end: int, text: str, everyone: Sequence[tuple[int, int, str]], cast: Cast
+) -> str | None:
+    """The person named between a quotation and its verb ('"…," Kazuya Aoki, a safety official,
+    told Reuters') or just after the verb ('"…," said Elaine Uang'), when the parse took the
+    quotation for the verb's subject."""
+    for start, _end, raw in everyone:
+        if quote_end <= start < verb.start and not any(ch.isalnum() for ch in text[quote_end:start]):
+            return _person(cast, raw) or raw
     for start, _end, raw in everyone:
         between = text[verb.end : start]
         if verb.end <= start <= verb.end + NAME_AFTER_VERB and "," not in between:
@@ -210,6 +233,7 @@ def _governing(
     inside: Sequence[tuple[int, int]],
     sentence_starts: Sequence[int],
     reading: Reading,
+    text: str,
     a: int,
     b: int,
 ) -> Speech | None:
@@ -224,12 +248,20 @@ def _governing(
     lo = sentences[first].start
     hi = sentences[min(last, len(sentences) - 1)].end
     lo = min(lo, a)
+    if last + 1 < len(sentences):
+        # '"Why can't he run his race?" Akin continued.': a short attribution the parser set
+        # apart as a sentence of its own still belongs to the quotation before it.
+        tail = text[b : sentences[last + 1].end]
+        if len(tail) <= ATTRIBUTION_TAIL_CHARS and not _MARKS & set(tail[2:]):
+            hi = sentences[last + 1].end
+    # ``speech`` is sorted by start and ``inside`` in order: search both, as scanning them for
+    # every quotation was quadratic in an article's length (a 5 MB one-line article: 24 s).
+    first_speech = bisect.bisect_left(speech, lo - SPEECH_REACH, key=_start)
+    last_speech = bisect.bisect_right(speech, hi, key=_start)
     options = [
         s
-        for s in speech
-        if lo - SPEECH_REACH <= s.start <= hi
-        and not any(x <= s.start < y for x, y in inside)
-        and (lo <= s.start or s.clause.start <= a <= s.clause.end)
+        for s in speech[first_speech:last_speech]
+        if not _within(s.start, inside) and (lo <= s.start or s.clause.start <= a <= s.clause.end)
     ]
     if not options:
         return None
@@ -238,6 +270,10 @@ def _governing(
         return min(holding, key=lambda s: s.clause.end - s.clause.start)
     near = [s for s in options if min(abs(s.start - b), abs(a - s.end)) <= SPEECH_REACH]
     return min(near, key=lambda s: min(abs(s.start - b), abs(a - s.end))) if near else None
+
+
+def _start(speech: Speech) -> int:
+    return speech.start
 
 
 def _speaker_of(
@@ -262,6 +298,8 @@ def _speaker_of(
         return _antecedent(mention.start, paragraph, recent, persons, article, cast), None
     if who := _person(cast, mention.text):  # "Chief O’Neill", with the title the tagger missed
         return who, None
+    if who := _described(mention.text, mention.start, text, everyone, cast):
+        return who, None
     # A description that holds a name: "Kremlin envoy on Afghanistan Zamir Kabulov".
     inside = [p for p in everyone if mention.start <= p[0] and p[1] <= mention.end]
     if inside:
@@ -269,6 +307,23 @@ def _speaker_of(
         role = text[mention.start : start].strip(" ,") or None
         return people.resolve(cast, raw) or raw, role
     return None, mention.text
+
+
+def _described(
+    description: str, at: int, text: str, everyone: Sequence[tuple[int, int, str]], cast: Cast
+) -> str | None:
+    """The person "the congressman" stands for: the latest person named before it whose title
+    is that word ("Congressman Anthony Weiner")."""
+    words = description.lower().split()
+    if len(words) != 2 or words[0] != "the" or words[1] not in people.TITLES:
+        return None
+    i = bisect.bisect_left(everyone, (at,))
+    for start, _end, raw in reversed(everyone[:i]):
+        who = _person(cast, raw)
+        title = f"{cast.roles.get(who or '', '')} {people.title_before(text, start) or ''}".lower()
+        if who and words[1] in title.split():
+            return who
+    return None
 
 
 def _antecedent(
@@ -302,13 +357,17 @@ def _group(found: Sequence[_Found], by_doc: dict[str, list[Passage]]) -> tuple[Q
     """One Quote per quotation said once, however many outlets carry it; candidates share a
     content stem, so the cost stays near linear."""
     groups: list[list[_Found]] = []
-    postings: dict[str, list[int]] = defaultdict(list)
+    # stem -> the article of a group's first quotation -> groups, in the order they were begun.
+    # The groups an article began always hold one of its quotations, so its own are skipped
+    # unread: comparing one article's quotations with each other was quadratic in its length.
+    postings: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for item in found:
         stems = _stems(item.text)
         seen: set[int] = set()
         match = None
         for stem in sorted(set(stems))[:8]:
-            for g in postings[stem]:
+            others = [gs for doc, gs in postings[stem].items() if doc != item.doc]
+            for g in heapq.merge(*others):
                 if g in seen:
                     continue
                 seen.add(g)
@@ -322,7 +381,7 @@ def _group(found: Sequence[_Found], by_doc: dict[str, list[Passage]]) -> tuple[Q
             groups.append([item])
             match = len(groups) - 1
             for stem in set(stems):
-                postings[stem].append(match)
+                postings[stem].setdefault(item.doc, []).append(match)
         else:
             groups[match].append(item)
     # Passage starts per article, for a binary search: one scan per quote was quadratic in an

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing import corpus
+from briefing import corpus, metadata
 from briefing.errors import CorpusError, ManifestError
 from briefing.models import Article
 from tests.conftest import CORPUS
@@ -92,13 +92,13 @@ def test_load_translates_newlines_as_read_text_does(tmp_path: Path) -> None:
 
 
 def test_outlet_from_filename_drops_numbering() -> None:
-    assert corpus.outlet_from_filename("003_associated-press.txt") == "Associated Press"
-    assert corpus.outlet_from_filename("BBC_news.txt") == "BBC News"
+    assert metadata.outlet_from_filename("003_associated-press.txt") == "Associated Press"
+    assert metadata.outlet_from_filename("BBC_news.txt") == "BBC News"
 
 
 def test_hashed_file_names_are_labelled_by_their_headline(tmp_path: Path) -> None:
-    assert corpus.outlet_from_filename("000_0f941cd36021eba6.txt") is None
-    assert corpus.outlet_from_filename("12345.txt") is None
+    assert metadata.outlet_from_filename("000_0f941cd36021eba6.txt") is None
+    assert metadata.outlet_from_filename("12345.txt") is None
     (tmp_path / "000_0f941cd36021eba6.txt").write_text(
         "Storm floods the northern districts overnight\n\nThe river rose two metres in six hours.\n",
         encoding="utf-8",
@@ -115,16 +115,14 @@ def test_hashed_file_names_are_labelled_by_their_headline(tmp_path: Path) -> Non
 
 def test_title_from_text_skips_masthead_naming_the_outlet() -> None:
     text = "The Daily Planet | Your trusted news since 1938\n\nMayor opens the new bridge across the river\n\nBody.\n"
-    assert (
-        corpus.title_from_text(text, outlet="Daily Planet") == "Mayor opens the new bridge across the river"
-    )
-    assert (corpus.title_from_text(text) or "").startswith("The Daily Planet")
+    assert metadata.title(text, outlet="Daily Planet") == "Mayor opens the new bridge across the river"
+    assert (metadata.title(text) or "").startswith("The Daily Planet")
 
 
 def test_sentences_ending_in_a_full_stop_are_not_headlines() -> None:
     text = "The council met on Monday to agree the budget.\n\nIt passed by nine votes to two.\n"
-    assert corpus.title_from_text(text) is None
-    assert corpus.title_from_text("Council passes the budget\n\n" + text) == "Council passes the budget"
+    assert metadata.title(text) is None
+    assert metadata.title("Council passes the budget\n\n" + text) == "Council passes the budget"
 
 
 BODY = (
@@ -193,7 +191,7 @@ def test_agency_that_contributed_is_not_the_outlet(tmp_path: Path, closing: str)
     ],
 )
 def test_common_short_file_names_give_the_outlet(name: str, outlet: str) -> None:
-    assert corpus.outlet_from_filename(name) == outlet
+    assert metadata.outlet_from_filename(name) == outlet
 
 
 def test_masthead_naming_a_known_outlet_gives_it(tmp_path: Path) -> None:
