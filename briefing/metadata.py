@@ -253,7 +253,11 @@ def _stated_outlet(lines: list[str]) -> tuple[str | None, OutletSource | None]:
         found = _DATELINE.match(line)
         if found and found["name"].strip(" .").lower() not in _NOT_OUTLETS:
             return _canonical(found["name"]), "dateline"
-    for line in lines:
+    # Credit lines sit where pages print them, at the top (a byline) or at the end (a sign-off,
+    # a copyright): a line deep in the text that looks like one is an item of a list (a file of
+    # one sentence per line: MSRP laid out so named "Associated Press" both of its files).
+    edges = lines if len(lines) <= TOP_LINES + BOTTOM_LINES else lines[:TOP_LINES] + lines[-BOTTOM_LINES:]
+    for line in edges:
         if len(line.split()) > CREDIT_MAX_WORDS:
             continue
         if _WIRE_SIGNOFF.search(line):

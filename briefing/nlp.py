@@ -20,6 +20,7 @@ from briefing.models import CleanArticle, Entity, Mention, Reading, Span, Speech
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
 # Names a spaCy pipeline to use instead of the default English one (a larger English pipeline,
 # another language): a package name or a path, as ``spacy.load`` takes it.
@@ -64,21 +65,22 @@ _BLANK = re.compile(r"\n[ \t]*\n\s*")
 _GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")  # "emergencies.If": a lost space
 
 
-@cache
 def pipeline(name: str | None = None) -> Language:
     """The spaCy pipeline ``name`` (else ``BRIEFING_SPACY_MODEL``, else the default), loaded once."""
-    wanted = name or os.environ.get(MODEL_ENV) or None
+    return _load(name or os.environ.get(MODEL_ENV) or None)
+
+
+@cache
+def _load(wanted: str | None) -> Language:
     try:
         import spacy
     except ImportError:
         raise ModelError(f"spaCy is not installed; {INSTALL_HINT} spacy") from None
-    candidates = (wanted,) if wanted else DEFAULT_MODELS
-    for candidate in candidates:
+    for candidate in (wanted,) if wanted else DEFAULT_MODELS:
         try:
-            nlp = spacy.load(candidate, exclude=list(EXCLUDED))
+            return spacy.load(candidate, exclude=list(EXCLUDED))
         except OSError:
             continue
-        return nlp
     if wanted:
         raise ModelError(
             f"{MODEL_ENV}={wanted}: no such spaCy pipeline is installed; install it "
@@ -266,7 +268,7 @@ def _mention(token: Token, offset: int) -> Mention:
             kind="pronoun",
         )
     if token.tag_ in ("NNP", "NNPS"):
-        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        ent = _entity_of(token)
         if ent is not None:
             # The entity says where the name begins and ends ("Jones-Brown" is three tokens;
             # "Police Chief Renee Hall" is tagged NNP throughout but the name is two words).
@@ -290,7 +292,7 @@ def _mention(token: Token, offset: int) -> Mention:
             text=token.doc.text[start:end],
             kind="name",
             role=role,
-            label=ent.label_ if ent is not None else None,
+            label=token.ent_type_ or None,
         )
     subtree = [t for t in token.subtree if t.dep_ != "punct"]
     start, end = subtree[0].idx, subtree[-1].idx + len(subtree[-1].text)
@@ -302,6 +304,21 @@ def _mention(token: Token, offset: int) -> Mention:
         role=token.doc.text[start:end],
         label=token.ent_type_ or None,
     )
+
+
+def _entity_of(token: Token) -> SpacySpan | None:
+    """The entity a token is part of, from its own IOB tags (a scan of ``doc.ents`` per subject
+    was quadratic in a long article)."""
+    if token.ent_iob_ not in ("B", "I"):
+        return None
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
 
 
 def _role(token: Token, before: list[Token]) -> str | None:

@@ -255,3 +255,11 @@ def test_manifest_overrides_what_the_text_states(tmp_path: Path) -> None:
     )
     [article] = corpus.load(tmp_path).articles
     assert (article.outlet, article.published) == ("The Daily Planet", dt.date(2021, 8, 18))
+
+
+def test_credit_like_line_deep_in_a_list_does_not_name_the_outlet(tmp_path: Path) -> None:
+    items = [f"Item {i}: the council approved budget line number {i} on Monday." for i in range(40)]
+    items[20] = "Associated Press Writer Ken Ritter in Las Vegas contributed to this article."
+    (tmp_path / "ledger.txt").write_text("\n\n".join(items) + "\n")
+    [article] = corpus.load(tmp_path).articles
+    assert article.outlet == "Ledger"

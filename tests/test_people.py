@@ -17,7 +17,10 @@ def _index(*docs: tuple[str, str]) -> tuple[Person, ...]:
 
 def test_surname_and_title_forms_merge_into_the_full_name() -> None:
     index = _index(
-        ("Alpha", "House Speaker Nancy Pelosi met the governors on Monday.\n\nPelosi said the bill would pass.\n"),
+        (
+            "Alpha",
+            "House Speaker Nancy Pelosi met the governors on Monday.\n\nPelosi said the bill would pass.\n",
+        ),
         ("Beta", "Ms. Pelosi told reporters the vote would be held on Friday.\n"),
     )
     names = [p.name for p in index]
@@ -37,7 +40,12 @@ def test_organisations_places_and_sentence_openers_are_not_people() -> None:
     )
     names = {p.name for p in index}
     assert "Roy Cooper" in names
-    assert not names & {"Although North Carolina", "North Carolina", "Congressional Black Caucus", "Federal Reserve"}
+    assert not names & {
+        "Although North Carolina",
+        "North Carolina",
+        "Congressional Black Caucus",
+        "Federal Reserve",
+    }
 
 
 def test_a_dash_separates_two_people() -> None:
@@ -55,7 +63,10 @@ def test_a_dash_separates_two_people() -> None:
 
 def test_people_the_story_is_about_come_first() -> None:
     index = _index(
-        ("Alpha", "Mayor Lena Castell closed the bridge. Castell said it was unsafe. A man named Otto Brill watched.\n"),
+        (
+            "Alpha",
+            "Mayor Lena Castell closed the bridge. Castell said it was unsafe. A man named Otto Brill watched.\n",
+        ),
         ("Beta", "Lena Castell ordered the bridge closed on Monday, citing cracks.\n"),
         ("Gamma", "The bridge was closed by Mayor Lena Castell.\n"),
     )

@@ -83,7 +83,10 @@ def test_quote_is_credited_to_the_subject_of_its_verb_of_saying(text: str, quote
 
 def test_quote_split_by_its_attribution_gives_both_parts_to_the_speaker() -> None:
     found = _speakers(
-        ("Alpha", "“We will fight this ruling in every court,” Maria Okafor said, “and we will win it in the end.”\n")
+        (
+            "Alpha",
+            "“We will fight this ruling in every court,” Maria Okafor said, “and we will win it in the end.”\n",
+        )
     )
     assert found == {
         "We will fight this ruling in every court": "Maria Okafor",
@@ -104,7 +107,10 @@ def test_quote_running_into_the_next_paragraph_keeps_its_speaker() -> None:
 
 def test_role_written_before_the_name_is_kept_as_the_role() -> None:
     [quote] = _quotes(
-        ("Alpha", "Dallas Police Chief Renee Hallam said, “We are heartbroken by what happened here tonight.”\n")
+        (
+            "Alpha",
+            "Dallas Police Chief Renee Hallam said, “We are heartbroken by what happened here tonight.”\n",
+        )
     )
     assert quote.speaker == "Renee Hallam"
     assert quote.role and "Police Chief" in quote.role

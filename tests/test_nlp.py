@@ -1,0 +1,103 @@
+"""The NLP pass (spaCy) and the passages built on it: sentences robust to unseen text, exact
+offsets, entities, the model setting, and spaCy kept inside one module."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from briefing import cli, nlp, pipeline, segmentation
+from briefing.models import Passage
+from tests.conftest import ROOT, make_article
+
+runner = CliRunner()
+
+
+def _passages(text: str) -> tuple[Passage, ...]:
+    return pipeline.read_articles([make_article(text, title="")]).passages
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        pytest.param(
+            "Gov. Roy Cooper of N.C. signed the bill on Friday. Lawmakers in Raleigh cheered.",
+            ["Gov. Roy Cooper of N.C. signed the bill on Friday.", "Lawmakers in Raleigh cheered."],
+            id="abbreviations",
+        ),
+        pytest.param(
+            "The company moved to Oakland, Calif. and hired forty people there. It grew fast.",
+            ["The company moved to Oakland, Calif. and hired forty people there.", "It grew fast."],
+            id="state-abbreviation",
+        ),
+        pytest.param(
+            "The state declared two emergencies.If the storm hits the coast, officials will act.",
+            ["The state declared two emergencies.", "If the storm hits the coast, officials will act."],
+            id="missing-space",
+        ),
+        pytest.param(
+            "“Today we are witnessing a collapse of the old order,” Speaker Anna Volkova said Tuesday.",
+            ["“Today we are witnessing a collapse of the old order,” Speaker Anna Volkova said Tuesday."],
+            id="quote-then-attribution",
+        ),
+    ],
+)
+def test_sentences_hold_across_abbreviations_quotes_and_lost_spaces(text: str, sentences: list[str]) -> None:
+    assert [p.text for p in _passages(text + "\n")] == sentences
+
+
+def test_lines_without_punctuation_are_passages_of_their_own() -> None:
+    text = "Storm warning for the coast\nSchools closed on Monday\nRoads reopen at noon\n"
+    assert [p.text for p in _passages(text)] == [
+        "Storm warning for the coast",
+        "Schools closed on Monday",
+        "Roads reopen at noon",
+    ]
+
+
+def test_no_passage_runs_past_the_word_cap_and_offsets_stay_exact() -> None:
+    clause = "the council approved a new budget for the schools of the district"
+    text = "In a long night, " + ", and ".join([clause] * 12) + ".\n"
+    passages = _passages(text)
+    assert len(passages) > 1
+    assert all(len(p.text.split()) <= segmentation.MAX_PASSAGE_WORDS for p in passages)
+    assert all(text[p.start : p.end] == p.text for p in passages)
+    assert " ".join(p.text for p in passages).split() == text.split()
+
+
+def test_entities_slice_back_from_the_text() -> None:
+    text = "Nancy Pelosi met officials of the World Bank in Paris on Monday, 3 May 2021.\n"
+    article = make_article(text, title="")
+    read = pipeline.read_articles([article])
+    [reading] = read.readings
+    labels = {e.label for e in reading.entities}
+    assert {"PERSON", "GPE"} <= labels
+    for entity in reading.entities:
+        assert text[entity.start : entity.end] == entity.text
+    assert reading.model  # the pipeline's name and version are recorded
+
+
+def test_unknown_pipeline_is_a_one_line_error_naming_the_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.txt").write_text("The council met on Monday.\n")
+    (tmp_path / "b.txt").write_text("The council met again on Tuesday.\n")
+    monkeypatch.setenv(nlp.MODEL_ENV, "xx_no_such_pipeline")
+    result = runner.invoke(cli.app, ["align", str(tmp_path)])
+    assert result.exit_code == 1
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert result.stderr.strip().endswith(error)
+    assert nlp.MODEL_ENV in error and "pip install" in error
+    assert "Traceback" not in result.output
+
+
+def test_only_the_nlp_module_imports_spacy() -> None:
+    importers = [
+        path.name
+        for path in sorted((ROOT / "briefing").glob("*.py"))
+        if re.search(r"^\s*(import spacy|from spacy)", path.read_text(encoding="utf-8"), re.MULTILINE)
+    ]
+    assert importers == ["nlp.py"]
