@@ -239,6 +239,14 @@ class ThemeSection:
     unique: tuple[Point, ...]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, order=True)
+class Credit:
+    """Whom one outlet credits a quotation to."""
+
+    outlet: str
+    speaker: str  # or "unattributed"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Quote:
     """Words in quotation marks, who said them, and which outlets carried them."""
@@ -250,6 +258,7 @@ class Quote:
     outlets: tuple[str, ...]
     # Other speakers that some outlets credit the same words to: a conflict worth checking.
     credited_also: tuple[str, ...] = ()
+    credits: tuple[Credit, ...] = ()  # per outlet, whom it credits
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -14,12 +14,12 @@ import bisect
 import heapq
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
 from briefing import people
-from briefing.models import Cast, CleanArticle, Passage, Quote, Reading, Speech
+from briefing.models import Cast, CleanArticle, Credit, Passage, Quote, Reading, Speech
 from briefing.text import words
 
 # A quotation of fewer words is a term or a scare quote ("misleading"), not a statement.
@@ -389,6 +389,8 @@ def _group(found: Sequence[_Found], by_doc: dict[str, list[Passage]]) -> tuple[Q
     starts = {doc: [p.start for p in ps] for doc, ps in by_doc.items()}
     quotes = []
     for group in groups:
+        same = _forms_of_one_name([x.speaker for x in group if x.speaker])
+        group = [replace(x, speaker=same.get(x.speaker, x.speaker)) if x.speaker else x for x in group]
         named = Counter(x.speaker for x in group if x.speaker)
         speaker = named.most_common(1)[0][0] if named else None
         roles = Counter(x.role for x in group if x.role and x.speaker == speaker)
@@ -400,11 +402,32 @@ def _group(found: Sequence[_Found], by_doc: dict[str, list[Passage]]) -> tuple[Q
                 passages=tuple(p for p in (_passage(x, by_doc, starts) for x in group) if p),
                 outlets=tuple(sorted({x.outlet for x in group})),
                 credited_also=tuple(sorted(set(named) - {speaker})) if speaker else (),
+                credits=tuple(
+                    sorted({Credit(outlet=x.outlet, speaker=x.speaker or UNATTRIBUTED) for x in group})
+                ),
             )
         )
     quotes = [q for q in quotes if q.passages]
     quotes.sort(key=lambda q: (-len(q.outlets), q.speaker == UNATTRIBUTED, q.speaker, q.passages[0]))
     return tuple(quotes)
+
+
+def _forms_of_one_name(speakers: Sequence[str]) -> dict[str, str]:
+    """Speakers that are forms of one name ("Murray" / "Timothy Murray", "Pat Lynch" / "Patrick
+    Lynch") -> its fullest form: outlets naming one person two ways do not disagree."""
+    mapping: dict[str, str] = {}
+    names = sorted(set(speakers), key=lambda n: (-len(n), n))
+    for name in names:
+        for fuller in names:
+            if fuller == name or len(fuller) < len(name) or fuller in mapping:
+                continue
+            a, b = name.split(), fuller.split()
+            if people.surname(name) == people.surname(fuller) and (
+                len(a) == 1 or b[0].lower().startswith(a[0].lower()[:3])
+            ):
+                mapping[name] = fuller
+                break
+    return mapping
 
 
 def same_words(a: str, b: str) -> bool:
