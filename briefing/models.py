@@ -301,6 +301,16 @@ class Discrepancy:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Overview:
+    """The story in a few lines: extractive, cited sentences and its main names."""
+
+    sentences: tuple[Point, ...] = ()  # each the exact text of its passage, most central first
+    people: tuple[str, ...] = ()  # the people most outlets name
+    places: tuple[str, ...] = ()  # places (GPE, LOC, FAC entities) most outlets name
+    dates: tuple[str, ...] = ()  # dates naming a day, month or year, most outlets first
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Briefing:
     """Everything the report renders, in the order it renders it."""
 
@@ -321,6 +331,7 @@ class Briefing:
     reprints: tuple[Reprint, ...] = ()  # articles that copy another; their copies are not aligned
     # The outlets counted as sources ("reported by N of M"): none that only reprints another.
     outlets: tuple[str, ...] = ()
+    overview: Overview = field(default_factory=Overview)  # the lead: what the story is
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

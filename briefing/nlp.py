@@ -60,6 +60,7 @@ _IRREGULAR = {
 }  # fmt: skip
 _PROPER = ("NNP", "NNPS")
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "messrs"})
 PRONOUNS = frozenset({"he", "she", "they", "i", "we"})
 _BLANK = re.compile(r"\n[ \t]*\n\s*")
 _GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")  # "emergencies.If": a lost space
@@ -334,6 +335,8 @@ def _role(token: Token, before: list[Token]) -> str | None:
     words = [t for t in before if t.dep_ != "punct"]
     while words and words[0].lower_ in ("the", "a", "an"):
         words.pop(0)
+    while words and words[0].lower_.rstrip(".") in HONORIFICS:
+        words.pop(0)  # "Mr." is a courtesy, not a role
     if words:
         doc = token.doc
         return doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]

@@ -15,6 +15,7 @@ from briefing import (
     discrepancies,
     export,
     nlp,
+    overview,
     people,
     quotes,
     report,
@@ -93,6 +94,11 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
     cast = people.identify(readings, loaded.articles)
     said = quotes.find(cleaned, readings, aligned.passages, cast=cast)
     disagreements = discrepancies.find_discrepancies(aligned)
+    index = people.index(cast, said)
+    # The lead: from the aligned passages (a reprint's copies left out) and the counted outlets.
+    lead = overview.summarise(
+        aligned, articles=loaded.articles, readings=readings, people=index, outlets=counted
+    )
     warnings = list(loaded.warnings)
     if outlets < 2:
         warnings.append(f"{folder}: only one outlet, so nothing can be aligned across outlets")
@@ -110,12 +116,13 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
         themes=sections,
         unique=unique,
         quotes=said,
-        people=people.index(cast, said),
+        people=index,
         discrepancies=disagreements,
         warnings=tuple(warnings),
         skipped=loaded.skipped,
         reprints=copies,
         outlets=counted,
+        overview=lead,
     )
 
 

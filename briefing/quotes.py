@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -41,6 +42,15 @@ ATTRIBUTION_TAIL_CHARS = 60
 # How far back (paragraphs) a pronoun looks for the person it stands for.
 PRONOUN_PARAGRAPHS = 1
 UNATTRIBUTED = "unattributed"
+# What may stand between a description's start and the organisation that speaks through it:
+# "a statement from", "officials with", "a spokesman for", "the plant's operator"; not "the
+# lawsuit against" (the organisation is then what the words are about).
+_VOICE_OF = re.compile(
+    r"(?:the\s+)?|(?:(?:the|a|an)\s+)?(?:[\w’'-]+\s+){0,3}?(?:from|of|with|for|at)\s+(?:the\s+)?|"
+    r"(?:the\s+)?[\w’'-]+[’']s\s+(?:\w+\s+){0,2}",
+    re.IGNORECASE,
+)
+_AGE = re.compile(r"the \d+-year-old(?: \w+)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -122,6 +132,7 @@ def _attribute(article: CleanArticle, reading: Reading, cast: Cast) -> list[_Fou
     # Who a pronoun can stand for: people named outside quotation marks, as subjects of their
     # clause (a careful reader takes "he" for the sentence's subject, not for a name in passing).
     everyone = sorted((e.start, e.end, e.text) for e in reading.entities if e.label == "PERSON")
+    organisations = sorted((e.start, e.end, e.text) for e in reading.entities if e.label == "ORG")
     named = [(m.start, m.end, m.text) for m in reading.subjects]
     named.extend((e.start, e.end, e.text) for e in reading.entities if e.label == "PERSON" and e.subject)
     for said in speech:  # "Gurley's mother, Sylvia Palmer, said": the name inside the description
@@ -153,7 +164,9 @@ def _attribute(article: CleanArticle, reading: Reading, cast: Cast) -> list[_Fou
             speaker, role = None, None
             verb = _governing(speech, inside, sentence_starts, reading, text, a, b)
             if verb is not None and verb.speaker is not None and not _within(verb.speaker.start, quoted):
-                speaker, role = _speaker_of(verb, text, cast, paragraph, recent, persons, everyone, article)
+                speaker, role = _speaker_of(
+                    verb, text, cast, paragraph, recent, persons, everyone, organisations, article
+                )
             elif verb is not None:  # '"…," said Elaine Uang': the parse took the quote for the subject
                 speaker, role = _named_near(verb, b, text, everyone, cast), None
             elif k == 0 and carried is not None and a - span.start <= 1:
@@ -284,6 +297,7 @@ def _speaker_of(
     recent: list[tuple[int, int, str]],
     persons: list[tuple[int, int, str]],
     everyone: list[tuple[int, int, str]],
+    organisations: list[tuple[int, int, str]],
     article: CleanArticle,
 ) -> tuple[str | None, str | None]:
     """The named speaker of a verb of saying, and the role the text gives them."""
@@ -306,6 +320,17 @@ def _speaker_of(
         start, _end, raw = inside[-1]
         role = text[mention.start : start].strip(" ,") or None
         return people.resolve(cast, raw) or raw, role
+    if _AGE.fullmatch(mention.text):  # '…," said the 48-year-old': the person just named
+        return _antecedent(mention.start, paragraph, recent, persons, article, cast), None
+    # An organisation speaking: "a statement from the Democratic National Committee", "the
+    # plant's operator Tokyo Electric Power Co".
+    bodies = [
+        o
+        for o in organisations
+        if mention.start <= o[0] and o[1] <= mention.end and _VOICE_OF.fullmatch(text[mention.start : o[0]])
+    ]
+    if bodies:
+        return re.sub(r"[’']s$", "", bodies[0][2]), None
     return None, mention.text
 
 

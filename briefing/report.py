@@ -294,7 +294,11 @@ def more_anchor(doc: str) -> str:
 def initials(outlet: str) -> str:
     """A short label for an outlet in the coverage chart: "The Washington Post" -> "TWP"."""
     letters = "".join(w[0] for w in outlet.split() if w[:1].isalnum())
-    return (letters if len(letters) >= 2 else outlet[:3]).upper()[:4]
+    if len(letters) >= 2:
+        return letters.upper()[:4]
+    # One word: short ones whole, so "doc1" and "doc2" stay apart ("DOC" named both).
+    word = "".join(ch for ch in outlet if ch.isalnum())
+    return (word if len(word) <= 5 else word[:3]).upper()
 
 
 def _side_by_side(

@@ -95,3 +95,10 @@ def test_article_passages_link_to_the_points_citing_them(built: Built) -> None:
         for point in section.points:
             assert f'href="#p-{point.passage.replace("#", "-")}"' in html
     assert 'href="#pt-0"' in html
+
+
+def test_outlet_labels_of_numbered_files_stay_apart() -> None:
+    from briefing.report import initials
+
+    assert len({initials(f"doc{i}") for i in range(1, 6)}) == 5
+    assert initials("The Washington Post") == "TWP"
