@@ -57,9 +57,8 @@ def load(folder: Path) -> Corpus:
     for name in sorted(set(metas) - present):
         warnings.append(f"{manifest.path}: article file {name!r} is not in {folder}; entry ignored")
 
-    articles: list[Article] = []
+    read: list[tuple[str, str, str]] = []  # (file, text, sha256) of the files that can be used
     seen_hashes: dict[str, str] = {}
-    used_ids: set[str] = set()
     skipped: list[str] = []
     for rel, path in files:
         data = _read_bytes(path, warnings=warnings)
@@ -77,9 +76,15 @@ def load(folder: Path) -> Corpus:
             skipped.append(rel)
             continue
         seen_hashes[digest] = rel
+        read.append((rel, text, digest))
+    # A masthead is also a line that tops several files (one site's pages scraped alike).
+    mastheads = metadata.shared_mastheads([text for _, text, _ in read])
+    articles: list[Article] = []
+    used_ids: set[str] = set()
+    for i, (rel, text, digest) in enumerate(read):
         meta = metas.get(rel, ArticleMeta(file=rel))
         doc_id = _unique_id(_slug(Path(rel).with_suffix("").as_posix()), used_ids)
-        stated = metadata.read(text, file_outlet=metadata.outlet_from_filename(rel))
+        stated = metadata.read(text, file_outlet=mastheads.get(i) or metadata.outlet_from_filename(rel))
         articles.append(
             Article(
                 id=doc_id,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -86,6 +87,27 @@ def outlet(rel: str, stated: TextMeta) -> OutletLabel:
     if stated.title:
         return OutletLabel(name=label_from_title(stated.title), source="headline")
     return OutletLabel(name=Path(rel).stem, source="fallback")
+
+
+# A line that tops this many files, and is this short, is the site's masthead.
+MASTHEAD_FILES = 2
+MASTHEAD_MAX_WORDS = 8
+
+
+def shared_mastheads(texts: Sequence[str]) -> dict[int, str]:
+    """Index of a text -> the masthead it shares with other texts: the same short first line, not a
+    sentence, at the top of MASTHEAD_FILES or more files ("The Daily Planet | Local news")."""
+    firsts: dict[int, str] = {}
+    for i, text in enumerate(texts):
+        line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        if line and len(line.split()) <= MASTHEAD_MAX_WORDS and not _ENDS_SENTENCE.search(line):
+            firsts[i] = line
+    counts = Counter(firsts.values())
+    return {
+        i: re.split(r"\s+[|–—•·-]\s+", line)[0].strip()
+        for i, line in firsts.items()
+        if counts[line] >= MASTHEAD_FILES
+    }
 
 
 # An outlet labelled by its headline keeps this many words of it.

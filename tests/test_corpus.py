@@ -263,3 +263,19 @@ def test_credit_like_line_deep_in_a_list_does_not_name_the_outlet(tmp_path: Path
     (tmp_path / "ledger.txt").write_text("\n\n".join(items) + "\n")
     [article] = corpus.load(tmp_path).articles
     assert article.outlet == "Ledger"
+
+
+def test_line_topping_several_files_is_their_masthead_and_outlet(tmp_path: Path) -> None:
+    body = "The council approved the budget on Monday after a long debate.\n\nSchools will get more money.\n"
+    for name, headline in (
+        ("a1", "Council passes the budget at last"),
+        ("a2", "Schools win in the new budget"),
+    ):
+        (tmp_path / f"{name}.txt").write_text(f"The Harbour Gazette | Local news\n\n{headline}\n\n{body}")
+    (tmp_path / "b1.txt").write_text(
+        "Budget vote ends a long week at city hall\n\n" + body.replace("Monday", "Tuesday")
+    )
+    articles = {a.path: a for a in corpus.load(tmp_path).articles}
+    assert articles["a1.txt"].outlet == articles["a2.txt"].outlet == "The Harbour Gazette"
+    assert articles["a1.txt"].title == "Council passes the budget at last"
+    assert articles["b1.txt"].outlet != "The Harbour Gazette"
