@@ -269,6 +269,8 @@ def _make(first: Token, last: Token, lemma: str, speaker: Mention | None, offset
 def _mention(token: Token, offset: int) -> Mention:
     """The subject of a verb of saying: a name (with the role written before it), a pronoun, or
     a description ("a police spokesman")."""
+    if token.lower_ in ("who", "that") and token.head.dep_ == "relcl":
+        token = token.head.head  # "Ed Mullins, who said …": the noun the clause hangs on
     if token.lower_ in PRONOUNS and token.tag_ == "PRP":
         return Mention(
             start=offset + token.idx,

@@ -52,6 +52,9 @@ FACET_BONUS = 0.15
 # A sentence that opens with a pronoun or a conjunction, or mid-sentence, leans on what came
 # before it: it scores this share.
 LEANING_PENALTY = 0.5
+# A clause cut from a longer sentence (the passage does not end a sentence) scores this share.
+CLAUSE_PENALTY = 0.7
+_SENTENCE_END = frozenset(".!?\"”’'")
 # The main names listed under the sentences.
 MAX_PEOPLE, MAX_PLACES, MAX_DATES = 4, 4, 3
 
@@ -226,9 +229,11 @@ def _readable(text: str) -> bool:
 
 
 def _clarity(text: str) -> float:
-    """1 for a sentence that stands alone, LEANING_PENALTY for one that leans on the one before."""
-    leans = bool(_REFERS_BACK.match(text)) or text[:1].islower() or text.rstrip()[-1:] in ",;:"
-    return LEANING_PENALTY if leans else 1.0
+    """1 for a sentence that stands alone; LEANING_PENALTY for one that leans on the one before
+    (a pronoun or conjunction first) or is a clause cut from a longer sentence."""
+    leans = bool(_REFERS_BACK.match(text)) or text[:1].islower()
+    clause = text.rstrip()[-1:] not in _SENTENCE_END
+    return (LEANING_PENALTY if leans else 1.0) * (CLAUSE_PENALTY if clause else 1.0)
 
 
 def _entities_by_passage(passages: Sequence[Passage], readings: Sequence[Reading]) -> dict[str, list[Entity]]:

@@ -91,6 +91,12 @@ def _speakers(*docs: tuple[str, str]) -> dict[str, str]:
             id="organisation-only-the-object",
         ),
         pytest.param(
+            "The union is led by Ed Mullins, who said that “the shooting was a tragic accident for everyone.”",
+            "the shooting was a tragic accident for everyone",
+            "Ed Mullins",
+            id="relative-clause",
+        ),
+        pytest.param(
             "“We have seen nothing like it in forty years,” officials said on Monday.",
             "We have seen nothing like it in forty years",
             "unattributed",
