@@ -103,6 +103,13 @@ def measure(folder: Path, settings: list[str]) -> dict[str, float]:
     }
 
 
+def _child(command: list[str]) -> dict[str, float]:
+    run = subprocess.run(command, capture_output=True, text=True)
+    if run.returncode:
+        sys.exit(f"{' '.join(command)} failed:\n{run.stderr}")
+    return json.loads(run.stdout)  # type: ignore[no-any-return]
+
+
 def nlp_table(sizes: list[int], runs: int, settings: list[str]) -> None:
     from synthetic import generate
 
@@ -114,14 +121,7 @@ def nlp_table(sizes: list[int], runs: int, settings: list[str]) -> None:
         for size in sizes:
             folder = Path(tmp) / f"c{size}"
             generate(folder, size)
-            done = [
-                json.loads(
-                    subprocess.run(
-                        [*command, "--child", str(folder)], capture_output=True, text=True, check=True
-                    ).stdout
-                )
-                for _ in range(runs)
-            ]
+            done = [_child([*command, "--child", str(folder)]) for _ in range(runs)]
             for row in done:
                 print(json.dumps({"articles": size, **row}), file=sys.stderr, flush=True)
             rows.append((size, done))

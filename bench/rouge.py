@@ -117,9 +117,7 @@ def report(rows: Sequence[Row], *, verbose: bool) -> None:
     for row in rows:
         cells = " ".join(f"{row.scores[kind][m]:7.3f}" for kind in KINDS for m in METRICS)
         print(f"{row.story:42} {cells}")
-    means = {
-        kind: {m: statistics.fmean(r.scores[kind][m] for r in rows) for m in METRICS} for kind in KINDS
-    }
+    means = {kind: {m: statistics.fmean(r.scores[kind][m] for r in rows) for m in METRICS} for kind in KINDS}
     cells = " ".join(f"{means[kind][m]:7.3f}" for kind in KINDS for m in METRICS)
     print(f"{'mean (' + str(len(rows)) + ' stories)':42} {cells}")
     base = means["base"]["rouge2"] or 1.0

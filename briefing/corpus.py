@@ -1,5 +1,6 @@
-"""Load a corpus folder: its manifest (``briefing.toml``) and its plain-text articles; what the
-manifest does not say about an article comes from ``metadata``."""
+"""Load a corpus folder: its manifest (``briefing.toml``) and its articles, plain text or saved web
+pages (whose text and metadata ``webpage`` extracts); what the manifest and the page do not say
+about an article comes from ``metadata``."""
 
 from __future__ import annotations
 
@@ -8,16 +9,18 @@ import hashlib
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from briefing import metadata
+from briefing import metadata, webpage
 from briefing.errors import CorpusError, ManifestError
 from briefing.models import Article, ArticleMeta, Manifest, ThemeSpec
 
 MANIFEST_NAME = "briefing.toml"
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | webpage.SUFFIXES
 # Larger files are almost never one article (dumps, logs); they are skipped rather than
 # letting one stray file make the run quadratic.
 MAX_FILE_BYTES = 20_000_000
@@ -40,7 +43,8 @@ class Corpus:
 
 
 def load(folder: Path) -> Corpus:
-    """Read every text file under ``folder`` (not following symlinked folders) and its manifest."""
+    """Read every text file and web page under ``folder`` (not following symlinked folders) and
+    its manifest."""
     if not folder.exists():
         raise CorpusError(f"{folder}: no such folder; pass the folder that holds the articles")
     if not folder.is_dir():
@@ -51,18 +55,25 @@ def load(folder: Path) -> Corpus:
     files = _text_files(folder)
     if not files:
         raise CorpusError(
-            f"{folder}: no text files ({', '.join(sorted(TEXT_SUFFIXES))}); put one article per file in it"
+            f"{folder}: no text files or web pages ({', '.join(sorted(ARTICLE_SUFFIXES))}); "
+            "put one article per file in it"
         )
     present = {rel for rel, _ in files}
     for name in sorted(set(metas) - present):
         warnings.append(f"{manifest.path}: article file {name!r} is not in {folder}; entry ignored")
 
-    read: list[tuple[str, str, str]] = []  # (file, text, sha256) of the files that can be used
+    # (file, text, sha256, the page it was extracted from) of the files that can be used
+    read: list[tuple[str, str, str, webpage.Page | None]] = []
     seen_hashes: dict[str, str] = {}
     skipped: list[str] = []
     for rel, path in files:
         data = _read_bytes(path, warnings=warnings)
-        text = None if data is None else _decode(data, path=path, warnings=warnings)
+        page = None
+        if data is not None and webpage.is_page(path):
+            page = webpage.read(data, path=path, warnings=warnings)
+            text = None if page is None else page.text
+        else:
+            text = None if data is None else _decode(data, path=path, warnings=warnings)
         if data is None or text is None:
             skipped.append(rel)
             continue
@@ -76,30 +87,43 @@ def load(folder: Path) -> Corpus:
             skipped.append(rel)
             continue
         seen_hashes[digest] = rel
-        read.append((rel, text, digest))
+        read.append((rel, text, digest, page))
     # A masthead is also a line that tops several files (one site's pages scraped alike).
-    mastheads = metadata.shared_mastheads([text for _, text, _ in read])
+    mastheads = metadata.shared_mastheads([text for _, text, _, _ in read])
     articles: list[Article] = []
     used_ids: set[str] = set()
-    for i, (rel, text, digest) in enumerate(read):
+    guessed: set[str] = set()  # articles labelled by their headline or file, nothing naming an outlet
+    for i, (rel, text, digest, page) in enumerate(read):
         meta = metas.get(rel, ArticleMeta(file=rel))
         doc_id = _unique_id(_slug(Path(rel).with_suffix("").as_posix()), used_ids)
         stated = metadata.read(text, file_outlet=mastheads.get(i) or metadata.outlet_from_filename(rel))
+        # The manifest overrides what a page's markup states, and that what its text states.
+        site = page.site if page else None
+        label = metadata.outlet(rel, stated, site=site)
+        if not meta.outlet and label.source in ("headline", "fallback"):
+            guessed.add(doc_id)
         articles.append(
             Article(
                 id=doc_id,
                 path=rel,
-                outlet=meta.outlet or metadata.outlet(rel, stated).name,
-                title=meta.title or stated.title or Path(rel).stem,
-                published=meta.published or stated.published,
-                author=meta.author,
-                url=meta.url,
+                outlet=meta.outlet or label.name,
+                title=meta.title or (page and page.title) or stated.title or Path(rel).stem,
+                published=meta.published or (page and page.published) or stated.published,
+                author=meta.author or (page and page.author) or None,
+                url=meta.url or (page and page.url) or None,
                 sha256=digest,
                 text=text,
+                format="html" if page else "text",
             )
         )
+    articles = _apart(articles, guessed)
     if not articles:
-        raise CorpusError(f"{folder}: none of its text files could be read; see the warnings above")
+        # The error ends the run before any warning is printed: it carries the first file's.
+        first = next((w for w in warnings if w.startswith(f"{folder / skipped[0]}:")), "") if skipped else ""
+        raise CorpusError(
+            f"{folder}: none of its {len(skipped)} article files could be used"
+            + (f"; the first: {first}" if first else "")
+        )
     return Corpus(
         folder=folder,
         manifest=manifest,
@@ -107,6 +131,18 @@ def load(folder: Path) -> Corpus:
         warnings=tuple(warnings),
         skipped=tuple(skipped),
     )
+
+
+def _apart(articles: list[Article], guessed: set[str]) -> list[Article]:
+    """Articles whose outlet nothing names are each their own outlet: two labelled alike (one
+    headline saved twice, syndicated copies) get their file's name added ("… (x2)")."""
+    counts = Counter(a.outlet for a in articles if a.id in guessed)
+    return [
+        replace(a, outlet=f"{a.outlet} ({Path(a.path).stem})")
+        if a.id in guessed and counts[a.outlet] > 1
+        else a
+        for a in articles
+    ]
 
 
 def read_manifest(path: Path, *, warnings: list[str]) -> Manifest:
@@ -145,13 +181,20 @@ def read_manifest(path: Path, *, warnings: list[str]) -> Manifest:
 def _text_files(folder: Path) -> list[tuple[str, Path]]:
     found: list[tuple[str, Path]] = []
     for root, dirs, names in os.walk(folder, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _page_assets(d, names))
         for name in sorted(names):
             path = Path(root) / name
-            if name.startswith(".") or path.suffix.lower() not in TEXT_SUFFIXES:
+            if name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES:
                 continue
             found.append((path.relative_to(folder).as_posix(), path))
     return sorted(found)
+
+
+def _page_assets(folder: str, names: list[str]) -> bool:
+    """A browser's "Save page as... complete" puts a page's images, scripts and frames (``.htm``
+    files among them) in ``Page_files`` beside ``Page.html``: they are the page's, not articles."""
+    stem = folder.removesuffix("_files")
+    return stem != folder and any(f"{stem}{suffix}" in names for suffix in webpage.SUFFIXES)
 
 
 def _read_bytes(path: Path, *, warnings: list[str]) -> bytes | None:

@@ -35,6 +35,8 @@ def to_document(briefing: Briefing) -> dict[str, Any]:
                 # The whole text, which offsets index: the PDF prints at most the first
                 # report.ARTICLE_PRINT_CHARS of an article and points here for the rest.
                 "text": c.article.text,
+                # "html": a saved web page, whose text is the article extracted from it.
+                "format": c.article.format,
             }
             for c in briefing.articles
         ],
@@ -62,6 +64,12 @@ def to_document(briefing: Briefing) -> dict[str, Any]:
             }
             for c in briefing.alignment.clusters
         ],
+        "overview": {
+            "sentences": [_point(p) for p in briefing.overview.sentences],
+            "people": list(briefing.overview.people),
+            "places": list(briefing.overview.places),
+            "dates": list(briefing.overview.dates),
+        },
         "consensus": [_point(p) for p in briefing.consensus],
         "themes": [
             {

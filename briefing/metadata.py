@@ -34,7 +34,7 @@ KNOWN_OUTLETS: Mapping[str, str] = {
 # File names that say what the file is, not whose it is ("article.txt", "doc1.txt").
 _GENERIC_STEMS = frozenset({"article", "story", "text", "doc", "document", "page", "file", "news", "item"})
 
-OutletSource = Literal["manifest", "dateline", "credit", "masthead", "file", "headline", "fallback"]
+OutletSource = Literal["manifest", "site", "dateline", "credit", "masthead", "file", "headline", "fallback"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,10 +76,12 @@ def outlet_from_filename(rel: str) -> str | None:
     return " ".join(w if w.isupper() else w.capitalize() for w in words)
 
 
-def outlet(rel: str, stated: TextMeta) -> OutletLabel:
-    """The outlet as a careful reader would name it without a manifest: what the text says
-    (dateline, credit, masthead), else the file name, else a real headline, else the file's
-    own name (``doc1``), never a sentence of the body."""
+def outlet(rel: str, stated: TextMeta, *, site: str | None = None) -> OutletLabel:
+    """The outlet as a careful reader would name it without a manifest: the site name a web page
+    states (``site``), else what the text says (dateline, credit, masthead), else the file name,
+    else a real headline, else the file's own name (``doc1``), never a sentence of the body."""
+    if site and (name := outlet_from_site(site)):
+        return OutletLabel(name=name, source="site")
     if stated.outlet and stated.outlet_source:
         return OutletLabel(name=stated.outlet, source=stated.outlet_source)
     if stated.file_outlet:
@@ -87,6 +89,16 @@ def outlet(rel: str, stated: TextMeta) -> OutletLabel:
     if stated.title:
         return OutletLabel(name=label_from_title(stated.title), source="headline")
     return OutletLabel(name=Path(rel).stem, source="fallback")
+
+
+def outlet_from_site(site: str) -> str:
+    """The outlet a web page's site name names, in its usual form: "AP News" (``og:site_name``),
+    "The Associated Press" (JSON-LD publisher) and "apnews.com" (a domain) are "Associated Press"."""
+    name = " ".join(site.split()).strip(" .,;|")
+    domain = re.fullmatch(r"(?:www\.)?([a-z0-9-]+)(?:\.[a-z]{2,})+", name.lower())
+    if domain and _outlet_key(domain[1]) in KNOWN_OUTLETS:
+        return KNOWN_OUTLETS[_outlet_key(domain[1])]
+    return _canonical(name)
 
 
 # A line that tops this many files, and is this short, is the site's masthead.
@@ -98,15 +110,20 @@ def shared_mastheads(texts: Sequence[str]) -> dict[int, str]:
     """Index of a text -> the masthead it shares with other texts: the same short first line, not a
     sentence, at the top of MASTHEAD_FILES or more files ("The Daily Planet | Local news")."""
     firsts: dict[int, str] = {}
+    seconds: dict[str, set[str]] = {}
     for i, text in enumerate(texts):
-        line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        lines = [line.strip() for line in text.splitlines() if line.strip()][:2]
+        line = lines[0] if lines else ""
         if line and len(line.split()) <= MASTHEAD_MAX_WORDS and not _ENDS_SENTENCE.search(line):
             firsts[i] = line
+            seconds.setdefault(line, set()).add(lines[1] if len(lines) > 1 else "")
     counts = Counter(firsts.values())
+    # Copies of one story (syndicated, or saved twice) share their headline and what follows it;
+    # a masthead tops pages that then go their own ways.
     return {
         i: re.split(r"\s+[|–—•·-]\s+", line)[0].strip()
         for i, line in firsts.items()
-        if counts[line] >= MASTHEAD_FILES
+        if counts[line] >= MASTHEAD_FILES and len(seconds[line]) == counts[line]
     }
 
 

@@ -69,6 +69,10 @@ class Manifest:
     articles: tuple[ArticleMeta, ...] = ()
 
 
+# What an article file is: plain text, or a saved web page whose article text was extracted.
+DocumentFormat = Literal["text", "html"]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Article:
     """One article as read from the corpus: its exact text and what is known of it."""
@@ -80,8 +84,11 @@ class Article:
     published: dt.date | None
     author: str | None
     url: str | None
-    sha256: str
-    text: str  # as Path.read_text(encoding="utf-8") gives it; offsets refer to this
+    sha256: str  # of the file's bytes
+    # As Path.read_text(encoding="utf-8") gives it, or for a web page the article text extracted
+    # from it (paragraphs apart by a blank line); offsets refer to this.
+    text: str
+    format: DocumentFormat = "text"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

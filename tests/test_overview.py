@@ -1,0 +1,204 @@
+"""The overview: extractive, cited, each claim once, the widest-shared central claims first."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from itertools import pairwise
+
+import jsonschema
+import pytest
+
+from briefing import export, overview
+from briefing.models import Alignment, Cluster, Entity, Link, Passage, Person, Reading
+from tests.conftest import Built, make_article
+
+
+def test_overview_sentences_are_exact_passage_texts_and_cited(built: Built) -> None:
+    passages = {p.id: p for p in built.briefing.alignment.passages}
+    sentences = built.briefing.overview.sentences
+    assert 3 <= len(sentences) <= overview.OVERVIEW_SENTENCES
+    for point in sentences:
+        assert passages[point.passage].text == point.text
+        assert point.passage in point.passages
+        assert sorted(point.outlets) == sorted({passages[p].outlet for p in point.passages})
+
+
+def test_overview_states_each_claim_once(built: Built) -> None:
+    sentences = built.briefing.overview.sentences
+    clusters = [p.cluster for p in sentences if p.cluster is not None]
+    assert len(clusters) == len(set(clusters))
+    cited = [pid for p in sentences for pid in p.passages]
+    assert len(cited) == len(set(cited))
+    assert sum(len(p.text.split()) for p in sentences) <= overview.OVERVIEW_WORDS
+
+
+def test_overview_leads_with_the_claim_most_outlets_share(built: Built) -> None:
+    sentences = built.briefing.overview.sentences
+    widest = max(len(c.outlets) for c in built.briefing.alignment.clusters)
+    assert len(sentences[0].outlets) == widest
+    assert all(len(p.outlets) >= 2 for p in sentences[:2])
+
+
+def _says(texts: list[str], *patterns: str) -> bool:
+    """Some one sentence matches every pattern (case-insensitive)."""
+    return any(all(re.search(p, t, re.IGNORECASE) for p in patterns) for t in texts)
+
+
+def test_default_overview_states_recognition_embassy_and_drills(built: Built) -> None:
+    texts = [p.text for p in built.briefing.overview.sentences]
+    # Lavrov: "in no rush" / "would not rush" / "premature" to recognize the Taliban.
+    assert _says(texts, r"\brush\b|premature", r"recogni[sz]"), texts
+    # The embassy stays open: kept, spared, guarded, not evacuated.
+    assert _says(texts, r"embass", r"spared|open|guarantee|security|guard|evacuat"), texts
+    # The drills with Tajikistan near the Afghan border.
+    assert _says(texts, r"Tajik", r"drills|exercise|war games"), texts
+
+
+def test_default_overview_names_the_main_people_and_places(built: Built) -> None:
+    names = built.briefing.overview
+    assert {"Zamir Kabulov", "Dmitry Zhirnov"} <= set(names.people)
+    assert {"Russia", "Afghanistan"} <= set(names.places)
+    assert not any(re.search(r"\d0s\b", d) for d in names.dates)
+
+
+def test_overview_in_json_is_the_briefing_s_and_validates(built: Built) -> None:
+    jsonschema.validate(built.document, export.schema())
+    document = built.document["overview"]
+    assert [s["text"] for s in document["sentences"]] == [p.text for p in built.briefing.overview.sentences]
+    assert document["people"] == list(built.briefing.overview.people)
+    assert list(built.document).index("overview") < list(built.document).index("consensus")
+
+
+def test_pdf_first_page_opens_with_the_overview(built: Built) -> None:
+    page = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-layout", str(built.outputs.pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    flat = " ".join(page.split())
+    assert flat.index("Overview") < flat.index("Executive summary")
+    first = " ".join(built.briefing.overview.sentences[0].text.split())
+    assert first[:40] in flat
+
+
+# Stage tests on plain data: three outlets, two claims worded alike.
+
+
+def _passage(doc: str, n: int, text: str) -> Passage:
+    return Passage(
+        id=f"{doc}#{n}", doc=doc, outlet=doc.upper(), start=0, end=len(text), text=text, paragraph=n
+    )
+
+
+def _cluster(cid: str, members: list[Passage]) -> Cluster:
+    links = tuple(Link(a=a.id, b=b.id, score=0.9) for a, b in pairwise(members))
+    return Cluster(
+        id=cid,
+        passages=tuple(m.id for m in members),
+        outlets=tuple(sorted({m.outlet for m in members})),
+        score=0.9,
+        links=links,
+    )
+
+
+ALPHA = "The council approved the harbour bridge plan on Monday after a long debate."
+BETA = "The council rejected the airport runway plan on Monday after a long debate."
+
+
+def _story(*, reprinted: bool) -> tuple[Alignment, list[str]]:
+    """Claim alpha is carried by A, B and C; claim beta by A, B and D. With ``reprinted``, C only
+    reprints another outlet, so alpha has two independent outlets and beta three."""
+    a = [_passage("a", 0, ALPHA), _passage("a", 1, BETA)]
+    b = [_passage("b", 0, ALPHA), _passage("b", 1, BETA)]
+    c = [_passage("c", 0, ALPHA)]
+    d = [_passage("d", 0, BETA)]
+    clusters = (_cluster("c1", [a[0], b[0], c[0]]), _cluster("c2", [a[1], b[1], d[0]]))
+    counted = ["A", "B", "D"] if reprinted else ["A", "B", "C", "D"]
+    return Alignment(passages=(*a, *b, *c, *d), clusters=clusters), counted
+
+
+def _summarise(alignment: Alignment, counted: list[str]) -> tuple[str, ...]:
+    result = overview.summarise(
+        alignment,
+        articles=[make_article("", outlet=o) for o in "abcd"],
+        readings=[],
+        people=[],
+        outlets=counted,
+    )
+    return tuple(p.cluster or p.passage for p in result.sentences)
+
+
+def test_a_reprint_counts_once_in_the_ranking() -> None:
+    # Alike but for the outlets: alpha leads on the tie (it comes first), beta once C is a reprint.
+    assert _summarise(*_story(reprinted=False))[0] == "c1"
+    assert _summarise(*_story(reprinted=True))[0] == "c2"
+
+
+def test_each_cluster_is_stated_once_even_when_members_differ_in_wording() -> None:
+    chosen = _summarise(*_story(reprinted=False))
+    assert sorted(chosen) == ["c1", "c2"]
+
+
+def test_without_shared_claims_the_overview_is_the_articles_leads() -> None:
+    texts = [
+        "Heavy rain flooded the old mining town of Grass Valley on Sunday night.",
+        "The mayor said the flooding of Grass Valley was the worst in a century.",
+        "Residents of Grass Valley found gold nuggets washed out by the flooding.",
+        "A local bakery will reopen next week, its owner said.",
+    ]
+    passages = tuple(
+        _passage(doc, n, text)
+        for doc in ("a", "b")
+        for n, text in enumerate(texts if doc == "a" else texts[1:])
+    )
+    alignment = Alignment(passages=passages, clusters=())
+    result = overview.summarise(alignment, articles=[], readings=[], people=[], outlets=["A", "B"])
+    assert result.sentences
+    assert all(p.cluster is None and len(p.outlets) == 1 for p in result.sentences)
+    positions = {p.id: n for p in passages for n in [int(p.id.split("#")[1])]}
+    assert all(positions[p.passage] < overview.LEAD_PASSAGES for p in result.sentences)
+    assert len({p.text for p in result.sentences}) == len(result.sentences)
+
+
+def test_names_come_from_entities_most_outlets_give() -> None:
+    text = "Officials in Paris said on Tuesday that the 1990s plan would be revived soon."
+    passages = (_passage("a", 0, text), _passage("b", 0, text))
+
+    def entities(doc: str) -> Reading:
+        found = [("Paris", "GPE"), ("Tuesday", "DATE"), ("the 1990s", "DATE")]
+        return Reading(
+            doc=doc,
+            model="test",
+            sentences=(),
+            entities=tuple(
+                Entity(start=text.index(t), end=text.index(t) + len(t), label=label, text=t)
+                for t, label in found
+            ),
+            speech=(),
+            subjects=(),
+            parsed=len(text),
+        )
+
+    people = [
+        Person(name="Anne Hidalgo", role="Mayor", outlets=("A", "B"), quoted_by=()),
+        Person(name="Jean Dupont", role=None, outlets=("A",), quoted_by=()),
+    ]
+    result = overview.summarise(
+        Alignment(passages=passages, clusters=()),
+        articles=[],
+        readings=[entities("a"), entities("b")],
+        people=people,
+        outlets=["A", "B"],
+    )
+    assert result.people == ("Anne Hidalgo",)
+    assert result.places == ("Paris",)
+    assert result.dates == ("Tuesday",)
+
+
+@pytest.mark.parametrize(
+    "text", ["He said the plan was dead and buried for good now.", "and the plan was dead"]
+)
+def test_a_sentence_that_leans_on_another_scores_less(text: str) -> None:
+    assert overview._clarity(text) < overview._clarity("The plan was dead and buried for good now.")
