@@ -141,11 +141,13 @@ def nlp_table(sizes: list[int], runs: int, settings: list[str]) -> None:
         )
 
 
-def _median_build(command: list[str], out: str, runs: int, env: dict[str, str]) -> float:
+def _median_build(command: list[str], out: str, runs: int, env: dict[str, str], cwd: Path) -> float:
+    # ``python -m`` puts the working directory first on sys.path, before PYTHONPATH: run in the
+    # checkout whose code is meant
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run([*command, "--out", out], check=True, capture_output=True, env=env, cwd=ROOT)
+        subprocess.run([*command, "--out", out], check=True, capture_output=True, env=env, cwd=cwd)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -156,11 +158,21 @@ def build_default(runs: int) -> None:
     before.rmdir()
     subprocess.run(["git", "worktree", "add", "--detach", str(before), BEFORE_SPACY], check=True, cwd=ROOT)
     try:
+        probe = "import briefing, sys; print(briefing.__file__, 'spacy' in sys.modules)"
+        where = subprocess.run(
+            [sys.executable, "-c", probe],
+            env={**os.environ, "PYTHONPATH": str(before)},
+            cwd=before,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        print(f"before: briefing imported from {where.strip()}", file=sys.stderr)
         with tempfile.TemporaryDirectory() as out:
             env = dict(os.environ)
             date = ["--date", "2026-01-01"]
             now = _median_build(
-                [sys.executable, "-m", "briefing", "build", str(ROOT / "corpus"), *date], out, runs, env
+                [sys.executable, "-m", "briefing", "build", str(ROOT / "corpus"), *date], out, runs, env, ROOT
             )
             env_before = {**env, "PYTHONPATH": str(before)}
             old = _median_build(
@@ -168,6 +180,7 @@ def build_default(runs: int) -> None:
                 out,
                 runs,
                 env_before,
+                before,
             )
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(before)], check=True, cwd=ROOT)

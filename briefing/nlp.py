@@ -310,7 +310,7 @@ def _mention(token: Token, offset: int) -> Mention:
         return Mention(
             start=offset + start,
             end=offset + end,
-            text=token.doc.text[start:end],
+            text=_between(name[0], last),
             kind="name",
             role=role,
             label=token.ent_type_ or None,
@@ -320,9 +320,9 @@ def _mention(token: Token, offset: int) -> Mention:
     return Mention(
         start=offset + start,
         end=offset + end,
-        text=token.doc.text[start:end],
+        text=_between(subtree[0], subtree[-1]),
         kind="description",
-        role=token.doc.text[start:end],
+        role=_between(subtree[0], subtree[-1]),
         label=token.ent_type_ or None,
     )
 
@@ -350,13 +350,18 @@ def _role(token: Token, before: list[Token]) -> str | None:
     while words and words[0].lower_.rstrip(".") in HONORIFICS:
         words.pop(0)  # "Mr." is a courtesy, not a role
     if words:
-        doc = token.doc
-        return doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+        return _between(words[0], words[-1])
     for right in token.rights:
         if right.dep_ == "appos":
             sub = [t for t in right.subtree if t.dep_ != "punct"]
-            return token.doc.text[sub[0].idx : sub[-1].idx + len(sub[-1].text)]
+            return _between(sub[0], sub[-1])
     return None
+
+
+def _between(first: Token, last: Token) -> str:
+    """The text from one token to another, both included: ``doc.text`` joins the whole doc on
+    every call, which made reading a long article quadratic."""
+    return str(first.doc[first.i : last.i + 1].text)
 
 
 @cache
