@@ -8,6 +8,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from briefing.models import Article, Cast, Person, Quote, Reading
 from briefing.text import STOPWORDS
 
@@ -29,6 +31,9 @@ _CUT = re.compile(r"\s*(?:[—–,;:(\n]|\s-\s).*$", re.DOTALL)
 # or is named this often: on the ten annotated stories the one-word entries named in passing
 # were mostly not people ("Twitter", "Oscar"); bench/quotes.py precision 95.1 % -> see README.
 SINGLE_NAME_MENTIONS = 3
+# First names spelt alike (rapidfuzz ratio): "Sergey"/"Sergei" 83, "Jeffrey"/"Jeffery" 86; two
+# people of one family rarely come so close ("Jesse"/"Jessie" 91 would merge: rare in news).
+FIRST_NAME_RATIO = 80
 # A name with more tokens than this is a run of names or a title.
 MAX_NAME_TOKENS = 5
 
@@ -157,10 +162,17 @@ def _merge(counts: Counter[str]) -> dict[str, str]:
     """Form -> the person's name: full forms grouped by first name and surname, the fullest form
     naming each; a surname or a first name alone joins the one person it can mean."""
     groups: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for form, n in counts.items():
+    firsts: dict[str, list[str]] = defaultdict(list)  # surname -> first names seen with it
+    for form, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         tokens = form.split()
         if len(tokens) >= 2:
-            groups[(tokens[0].lower(), surname(form))][form] += n
+            first = tokens[0].lower()
+            # One first name spelt two ways ("Sergey" / "Sergei Lavrov", transliterations):
+            # the same person when the surname agrees and the spellings nearly do.
+            known = next((f for f in firsts[surname(form)] if fuzz.ratio(f, first) >= FIRST_NAME_RATIO), None)
+            if known is None:
+                firsts[surname(form)].append(first)
+            groups[(known or first, surname(form))][form] += n
     names: dict[tuple[str, str], str] = {
         key: max(found.items(), key=lambda kv: (len(kv[0].split()), kv[1], kv[0]))[0]
         for key, found in groups.items()

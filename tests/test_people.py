@@ -91,3 +91,13 @@ def test_default_corpus_people_are_named_people(built: Built) -> None:
         assert set(person.quoted_by) <= set(person.outlets)
         assert person.name[0].isupper()
         assert people.name_form(person.name) == person.name
+
+
+def test_one_first_name_spelt_two_ways_is_one_person() -> None:
+    index = _index(
+        ("Alpha", "Foreign Minister Sergey Lavrov said on Monday that talks would go on.\n"),
+        ("Beta", "Sergei Lavrov met the delegation in Moscow on Tuesday.\n"),
+    )
+    lavrovs = [p for p in index if p.name.endswith("Lavrov")]
+    assert len(lavrovs) == 1
+    assert lavrovs[0].outlets == ("Alpha", "Beta")
