@@ -70,6 +70,22 @@ def to_document(briefing: Briefing) -> dict[str, Any]:
             "places": list(briefing.overview.places),
             "dates": list(briefing.overview.dates),
         },
+        "timeline": {
+            "shown": briefing.timeline.shown,
+            "events": [
+                {
+                    "date": e.date.isoformat(),
+                    "precision": e.precision,
+                    "text": e.text,
+                    "passage": e.passage,
+                    "passages": list(e.passages),
+                    "outlets": list(e.outlets),
+                    "written": e.written,
+                    "resolved_from": e.resolved_from,
+                }
+                for e in briefing.timeline.events
+            ],
+        },
         "consensus": [_point(p) for p in briefing.consensus],
         "themes": [
             {
@@ -95,6 +111,7 @@ def to_document(briefing: Briefing) -> dict[str, Any]:
         ],
         "discrepancies": [
             {
+                "kind": d.kind,
                 "about": d.about,
                 "score": d.score,
                 "statements": [
@@ -105,7 +122,14 @@ def to_document(briefing: Briefing) -> dict[str, Any]:
             for d in briefing.discrepancies
         ],
         "people": [
-            {"name": p.name, "role": p.role, "outlets": list(p.outlets), "quoted_by": list(p.quoted_by)}
+            {
+                "name": p.name,
+                "role": p.role,
+                "outlets": list(p.outlets),
+                "quoted_by": list(p.quoted_by),
+                "mentions": p.mentions,
+                "quotes": p.quotes,
+            }
             for p in briefing.people
         ],
         "reprints": [

@@ -276,6 +276,8 @@ class Person:
     role: str | None
     outlets: tuple[str, ...]
     quoted_by: tuple[str, ...]
+    mentions: int = 0  # how often the articles name them, in any form
+    quotes: int = 0  # quotes credited to them
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -298,10 +300,16 @@ class Reprint:
     share: float  # share of the reprint's passages (of six words or more) copied, 0 to 1
 
 
+# How two statements disagree: figures for one quantity, dates for one event, or one affirms
+# what the other negates ("charged" / "no charges filed").
+DiscrepancyKind = Literal["figure", "date", "negation"]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Discrepancy:
-    """The same thing reported with different figures or dates by different outlets."""
+    """The same thing reported differently by different outlets: a figure, a date, or a yes/no."""
 
+    kind: DiscrepancyKind
     about: str  # the rarest words the statements share
     score: float  # how much of the wording they share, 0 to 1
     statements: tuple[Statement, ...]
@@ -315,6 +323,34 @@ class Overview:
     people: tuple[str, ...] = ()  # the people most outlets name
     places: tuple[str, ...] = ()  # places (GPE, LOC, FAC entities) most outlets name
     dates: tuple[str, ...] = ()  # dates naming a day, month or year, most outlets first
+
+
+# How precisely a timeline event is dated: "Aug. 17" a day, "last week" a week, "June 2010" a month.
+DatePrecision = Literal["day", "week", "month", "year"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """A dated event of the story: when, the passage that says so, and every outlet reporting it."""
+
+    date: dt.date  # the day; for a week its Monday, for a month its 1st, for a year 1 January
+    precision: DatePrecision
+    text: str  # the exact text of its passage
+    passage: str  # the passage the text is taken from
+    passages: tuple[str, ...]  # every passage cited
+    outlets: tuple[str, ...]  # outlet names, sorted
+    written: str  # the date as that passage writes it: "Aug. 17, 2021", "Friday"
+    # The weekday or relative date ("Friday", "yesterday") read against the article's
+    # publication date; None when the passage writes the date out.
+    resolved_from: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Timeline:
+    """The story's dated events in date order; shown when there are enough to make a sequence."""
+
+    events: tuple[Event, ...] = ()
+    shown: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -339,6 +375,7 @@ class Briefing:
     # The outlets counted as sources ("reported by N of M"): none that only reprints another.
     outlets: tuple[str, ...] = ()
     overview: Overview = field(default_factory=Overview)  # the lead: what the story is
+    timeline: Timeline = field(default_factory=Timeline)  # dated events, in order
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -89,8 +89,10 @@ def identify(readings: Sequence[Reading], articles: Sequence[Article]) -> Cast:
 def index(cast: Cast, quotes: Sequence[Quote]) -> tuple[Person, ...]:
     """The people index: the people a story is about first (most outlets, most mentions)."""
     quoted: dict[str, set[str]] = defaultdict(set)
+    said: Counter[str] = Counter()
     quote_roles: dict[str, Counter[str]] = defaultdict(Counter)
     for q in quotes:
+        said[q.speaker] += 1
         for credit in q.credits:
             if credit.speaker in cast.outlets:
                 quoted[credit.speaker].add(credit.outlet)
@@ -112,6 +114,8 @@ def index(cast: Cast, quotes: Sequence[Quote]) -> tuple[Person, ...]:
                 role=role,
                 outlets=tuple(sorted(set(outlets) | quoted[name])),
                 quoted_by=tuple(sorted(quoted[name])),
+                mentions=cast.mentions.get(name, 0),
+                quotes=said[name],
             )
         )
     people.sort(key=lambda p: (-len(p.outlets), -len(p.quoted_by), -cast.mentions.get(p.name, 0), p.name))

@@ -28,6 +28,7 @@ def test_surname_and_title_forms_merge_into_the_full_name() -> None:
     assert not any(name in ("Pelosi", "Ms. Pelosi") for name in names)
     [pelosi] = [p for p in index if p.name == "Nancy Pelosi"]
     assert pelosi.outlets == ("Alpha", "Beta")
+    assert pelosi.mentions == 3
 
 
 def test_organisations_places_and_sentence_openers_are_not_people() -> None:
@@ -79,6 +80,7 @@ def test_who_was_told_is_not_indexed_as_a_speaker() -> None:
     names = [p.name for p in index]
     assert names == ["Ivan Petrov"]
     assert index[0].quoted_by == ("Alpha",)
+    assert index[0].quotes == 1
 
 
 def test_default_corpus_people_are_named_people(built: Built) -> None:
