@@ -303,23 +303,21 @@ def themes(
 
     Example: briefing themes corpus/ >> corpus/briefing.toml
     """
-    from briefing import cleaning, segmentation
-    from briefing import corpus as corpus_stage
-    from briefing import themes as themes_stage
+    from briefing import pipeline, suggestions
 
     try:
-        loaded = corpus_stage.load(corpus)
+        suggested = pipeline.suggest_themes(corpus, count=count, settings=Settings())
     except BriefingError as exc:
         _fail(exc)
-    passages = [p for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]
-    suggested = themes_stage.suggest(passages, count=count)
     if not suggested:
         err.print(
-            "No recurring vocabulary to suggest themes from; the corpus may be too small.", markup=False
+            "No person, organisation or place that two outlets name to suggest themes about; "
+            "the corpus may be too small.",
+            markup=False,
         )
         raise typer.Exit(EXIT_OK)
-    print(themes_stage.manifest_snippet(suggested), end="")
-    err.print(f"{len(suggested)} themes suggested from {len(passages)} passages", markup=False)
+    print(suggestions.manifest_snippet(suggested), end="")
+    err.print(f"{len(suggested)} themes suggested", markup=False)
 
 
 def _print_table(briefing: Briefing) -> None:

@@ -4,7 +4,8 @@ Sentences are chosen as MEAD-style centroid summarisers choose them, from the sh
 
 1. The story's profile: each content stem weighted by its IDF over the passages times how widely
    the story uses it (the share of articles, of shared claims and of headlines that carry it).
-2. A passage's centrality: the cosine of its IDF-weighted stems with that profile.
+2. A passage's centrality: the cosine of its IDF-weighted stems with that profile (both in
+   centrality.py, which the consensus uses too).
 3. A shared claim (a cluster) scores its clearest member's centrality, times the number of
    independent outlets that carry it to the OUTLET_WEIGHT (a reprint counts once: its copies are
    in no cluster, and only the counted outlets count), times a bonus for how early in its article
@@ -17,15 +18,13 @@ Sentences are chosen as MEAD-style centroid summarisers choose them, from the sh
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
+from briefing import centrality as story_centrality
 from briefing.models import Alignment, Article, Entity, Overview, Passage, Person, Point, Reading
-from briefing.text import words
 
 # Calibration: bench/rouge.py, the overview's ROUGE-2 F1 against the editors' summaries of the
 # 18 Multi-News stories in ../shared/stories, as a ratio to the lead-200 baseline in the same run
@@ -52,9 +51,6 @@ POSITION_BONUS = 2.0
 # (ratio at 1 / 2 / 3 / 5: 1.13 / 1.23 / 1.27 / 1.27; without them, 0.88: two stories have no
 # shared claim at all).
 LEAD_PASSAGES = 3
-# Profile weights of the three ways a word shows it is what the story is about: the share of
-# articles using it (0 instead of 1: 1.20), of shared claims and of headlines (0 to 2: flat).
-ARTICLE_WEIGHT, CLAIM_WEIGHT, HEADLINE_WEIGHT = 1.0, 1.0, 1.0
 # Two sentences whose distinct stems overlap this much (Jaccard) say one thing: keep the first
 # (0.3 to 0.7: flat; the clusters already hold most restatements together).
 DUPLICATE_JACCARD = 0.5
@@ -127,18 +123,8 @@ def summarise(
     if not passages:
         return Overview(sentences=(), people=(), places=(), dates=())
     counted = frozenset(outlets)
-    stems = {pid: frozenset(words(p.text).stems) for pid, p in passages.items()}
-    idf = _idf(stems.values())
-    profile = _profile(alignment, articles, stems, idf)
-    # math.fsum throughout: a sum over a set would otherwise depend on the set's (hash) order in
-    # its last bits, and two claims scoring alike could swap places from one run to the next.
-    norm = math.sqrt(math.fsum(v * v for v in profile.values())) or 1.0
-
-    def centrality(pid: str) -> float:
-        own = stems[pid]
-        length = math.sqrt(math.fsum(idf[s] ** 2 for s in own)) or 1.0
-        return math.fsum(idf[s] * profile.get(s, 0.0) for s in own) / (length * norm)
-
+    centre = story_centrality.measure(alignment, articles=articles)
+    stems, centrality = centre.stems, centre.of
     order = _positions(alignment.passages)
     facets = _facets(alignment.passages, readings)
     candidates: list[_Candidate] = []
@@ -186,49 +172,6 @@ def summarise(
         places=_top_entities(alignment.passages, readings, _PLACE_LABELS, MAX_PLACES, len(counted)),
         dates=_dates(alignment.passages, readings, len(counted)),
     )
-
-
-def _idf(stem_sets: Iterable[frozenset[str]]) -> dict[str, float]:
-    df: Counter[str] = Counter()
-    total = 0
-    for found in stem_sets:
-        df.update(found)
-        total += 1
-    return {s: math.log((total + 1) / (count + 0.5)) for s, count in df.items()}
-
-
-def _profile(
-    alignment: Alignment,
-    articles: Sequence[Article],
-    stems: Mapping[str, frozenset[str]],
-    idf: Mapping[str, float],
-) -> dict[str, float]:
-    """Each stem's IDF times the share of articles, shared claims and headlines that carry it."""
-    by_doc: dict[str, set[str]] = defaultdict(set)
-    for p in alignment.passages:
-        by_doc[p.doc].update(stems[p.id])
-    in_docs = Counter(s for found in by_doc.values() for s in found)
-    in_claims = Counter(
-        s for c in alignment.clusters for s in frozenset().union(*(stems[pid] for pid in c.passages))
-    )
-    headlines = [
-        frozenset(words(a.title).stems)
-        for a in articles
-        if a.id in by_doc and a.title and a.title.lower() != PurePosixPath(a.path).stem.lower()
-    ]
-    in_headlines = Counter(s for found in headlines for s in found)
-    docs, claims, heads = len(by_doc) or 1, len(alignment.clusters), len(headlines)
-    profile: dict[str, float] = {}
-    for s, weight in idf.items():
-        share = ARTICLE_WEIGHT * in_docs[s] / docs
-        if claims:
-            share += CLAIM_WEIGHT * in_claims[s] / claims
-        if heads:
-            share += HEADLINE_WEIGHT * in_headlines[s] / heads
-        # A word of one article only says nothing about what the story is.
-        if in_docs[s] > 1 or docs == 1:
-            profile[s] = weight * share
-    return profile
 
 
 def _positions(passages: Sequence[Passage]) -> dict[str, int]:

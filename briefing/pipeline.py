@@ -21,11 +21,13 @@ from briefing import (
     report,
     reprints,
     segmentation,
+    suggestions,
     themes,
+    timeline,
 )
 from briefing.errors import BriefingError, OutputError
 from briefing.files import write_atomic
-from briefing.models import Article, Briefing, CleanArticle, Passage, Reading, Settings
+from briefing.models import Article, Briefing, CleanArticle, Passage, Reading, Settings, ThemeSpec
 
 Progress = Callable[[str], None]
 
@@ -88,16 +90,24 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
     say(f"aligned {len(aligned.clusters)} shared claims")
     counted = reprints.counted_outlets(cleaned, copies, aligned.clusters)
     outlets = len(counted)
-    consensus, sections, unique = themes.select(
-        aligned, loaded.manifest.themes, outlets=outlets, settings=settings
-    )
     cast = people.identify(readings, loaded.articles)
     said = quotes.find(cleaned, readings, aligned.passages, cast=cast)
-    disagreements = discrepancies.find_discrepancies(aligned)
+    disagreements = discrepancies.find_discrepancies(aligned, readings=readings)
     index = people.index(cast, said)
     # The lead: from the aligned passages (a reprint's copies left out) and the counted outlets.
     lead = overview.summarise(
         aligned, articles=loaded.articles, readings=readings, people=index, outlets=counted
+    )
+    # Dated events, from the aligned passages too: a reprint's copy cites no outlet.
+    events = timeline.build(aligned, articles=loaded.articles, readings=readings)
+    # After the lead: the consensus does not repeat its sentences word for word.
+    consensus, sections, unique = themes.select(
+        aligned,
+        loaded.manifest.themes,
+        outlets=counted,
+        articles=loaded.articles,
+        lead=lead.sentences,
+        settings=settings,
     )
     warnings = list(loaded.warnings)
     if outlets < 2:
@@ -123,6 +133,25 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
         reprints=copies,
         outlets=counted,
         overview=lead,
+        timeline=events,
+    )
+
+
+def suggest_themes(folder: Path, *, count: int, settings: Settings) -> tuple[ThemeSpec, ...]:
+    """Themes for a corpus, as an analyst's questions about its main people, organisations and
+    places: read and aligned as a build does (a reprint's copies left out), nothing rendered."""
+    loaded = corpus.load(folder)
+    read = read_articles(loaded.articles, model=settings.model)
+    copied = reprints.copied(reprints.find(read.passages, articles=read.articles))
+    aligned = alignment.align(tuple(p for p in read.passages if p.id not in copied))
+    cast = people.identify(read.readings, loaded.articles)
+    said = quotes.find(read.articles, read.readings, aligned.passages, cast=cast)
+    return suggestions.suggest(
+        aligned,
+        readings=read.readings,
+        people=people.index(cast, said),
+        articles=loaded.articles,
+        count=count,
     )
 
 

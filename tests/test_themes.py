@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from rapidfuzz import fuzz
 
-from briefing.models import Settings
-from tests.conftest import Built
+from briefing import themes
+from briefing.models import Alignment, Cluster, Link, Passage, Point, Settings
+from tests.conftest import Built, make_article
 
 
 def test_every_manifest_theme_has_a_section_with_points(built: Built) -> None:
@@ -142,20 +145,89 @@ def test_every_citation_shares_words_with_its_point(built: Built) -> None:
                 assert shared or common, (section.id, point.text, passages[pid].text)
 
 
-def test_suggest_themes_without_manifest_finds_recurring_words() -> None:
-    from briefing import cleaning, corpus, segmentation, themes
-    from tests.conftest import CORPUS
+def _cluster(cid: str, *pids: str, outlets: tuple[str, ...]) -> Cluster:
+    links = tuple(Link(a=a, b=b, score=0.9) for a, b in pairwise(pids))
+    return Cluster(id=cid, passages=pids, outlets=tuple(sorted(outlets)), score=0.9, links=links)
 
-    loaded = corpus.load(CORPUS)
-    passages = [p for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]
-    suggested = themes.suggest(passages, count=3)
-    assert 1 <= len(suggested) <= 3
-    text = " ".join(p.text.lower() for p in passages)
-    for theme in suggested:
-        assert len(theme.terms) >= 3
-        assert all(term in text for term in theme.terms)
-    snippet = themes.manifest_snippet(suggested)
-    import tomllib
 
-    parsed = tomllib.loads(snippet)
-    assert [t["id"] for t in parsed["themes"]] == [t.id for t in suggested]
+def _passage(pid: str, outlet: str, text: str, at: int = 0) -> Passage:
+    return Passage(
+        id=pid, doc=outlet.lower(), outlet=outlet, start=at, end=at + len(text), text=text, paragraph=0
+    )
+
+
+def test_consensus_falls_back_to_two_of_three_and_counts_a_reprint_once() -> None:
+    """Fewer than CONSENSUS_MIN claims reach three of three outlets: two-outlet claims join them,
+    ranked by centrality times outlets; an outlet that only reprints adds nothing to a claim."""
+    texts = {
+        "A": [
+            "Police arrested the suspect in the bombing in Miami on Friday morning.",
+            "The suspect in the bombing was charged with five federal crimes on Friday.",
+            "The weather was warm and sunny over the long weekend here.",
+            "The bombing suspect had been under watch by federal agents for months.",
+        ],
+        "B": [
+            "Police arrested a suspect in the mail bombing in Miami on Friday.",
+            "The bombing suspect was charged with five federal crimes, prosecutors said.",
+            "It was warm and sunny weather over the long weekend.",
+            "Federal agents traced the bombing to the suspect through fingerprints.",
+        ],
+        "C": [
+            "The weather was warm and sunny that long weekend, forecasters said.",
+            "The bombing suspect arrested in Miami faces federal charges, officials said.",
+            "Agents searched the home of the bombing suspect in Miami on Friday.",
+        ],
+    }
+    passages = [_passage(f"{o}{n}", o, t, at=100 * n) for o, ts in texts.items() for n, t in enumerate(ts)]
+    clusters = (
+        _cluster("c1", "A0", "B0", outlets=("A", "B")),
+        _cluster("c2", "A1", "B1", outlets=("A", "B")),
+        _cluster("c3", "A2", "B2", "C0", outlets=("A", "B", "C")),
+    )
+    alignment = Alignment(passages=tuple(passages), clusters=clusters)
+    articles = [make_article("", outlet=o, title="Suspect in the bombing arrested in Miami") for o in "ABC"]
+    consensus, _, _ = themes.select(
+        alignment, [], outlets=["A", "B", "C"], articles=articles, settings=Settings()
+    )
+    assert sorted(p.cluster for p in consensus) == ["c1", "c2", "c3"]
+    by_cluster = {p.cluster: p for p in consensus}
+    # C only reprints: the claim all three carry counts two outlets, not three.
+    counted, _, _ = themes.select(alignment, [], outlets=["A", "B"], articles=articles, settings=Settings())
+    again = {p.cluster: p for p in counted}
+    ratio = by_cluster["c3"].relevance / again["c3"].relevance
+    assert abs(ratio - 1.5**themes.CONSENSUS_OUTLET_WEIGHT) < 0.01
+    assert again["c1"].relevance == by_cluster["c1"].relevance
+
+
+def test_consensus_does_not_repeat_the_overview_where_another_member_stands() -> None:
+    passages = (
+        _passage("A0", "A", "Police arrested the suspect in the bombing in Miami on Friday morning."),
+        _passage("B0", "B", "Police arrested a suspect in the mail bombing in Miami on Friday."),
+    )
+    alignment = Alignment(passages=passages, clusters=(_cluster("c1", "A0", "B0", outlets=("A", "B")),))
+    articles = [make_article("", outlet=o) for o in "AB"]
+    for said in ("A0", "B0"):
+        lead = [
+            Point(
+                text=passages[0 if said == "A0" else 1].text,
+                passage=said,
+                passages=("A0", "B0"),
+                outlets=("A", "B"),
+                cluster="c1",
+                relevance=1.0,
+            )
+        ]
+        consensus, _, _ = themes.select(
+            alignment, [], outlets=["A", "B"], articles=articles, lead=lead, settings=Settings()
+        )
+        assert [p.passage for p in consensus] == ["B0" if said == "A0" else "A0"]
+
+
+def test_default_consensus_states_the_no_rush_line_and_repeats_no_overview_sentence(built: Built) -> None:
+    import re
+
+    consensus = built.briefing.consensus
+    assert any(re.search(r"no rush|not rush|premature", p.text) and "recogni" in p.text for p in consensus)
+    overview_texts = {p.text for p in built.briefing.overview.sentences}
+    assert not overview_texts & {p.text for p in consensus}
+    assert len({p.cluster for p in consensus}) == len(consensus)
