@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from briefing.text import MONTHS
+
 # Common short names of outlets, as file names, datelines and credits abbreviate them, keyed by
 # the name lower-cased without spaces, punctuation or a leading "the" ("nyt", "(AP)", "wapo").
 KNOWN_OUTLETS: Mapping[str, str] = {
@@ -171,12 +173,7 @@ _TIMESTAMP = re.compile(
     r"^\(?(published|updated|posted|first published|last updated|last modified)\b", re.IGNORECASE
 )
 _STATED_TIME = re.compile(r"\((?:published|updated|posted)\b[^()]*\)", re.IGNORECASE)
-_MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9,
-    "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12,
-    "december": 12,
-}  # fmt: skip
+_MONTHS = MONTHS
 _DATE = re.compile(
     r"\b(?:(?P<m1>[A-Za-z]{3,9})\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)"
     r"|(?P<d2>\d{1,2})\s+(?P<m2>[A-Za-z]{3,9})\.?,?\s+(?P<y2>(?:19|20)\d\d)"

@@ -32,6 +32,13 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 _SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _STEMMER = snowballstemmer.stemmer("english")
+# Month names and their news-style abbreviations ("Sept."), lower case, to their number.
+MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9,
+    "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12,
+    "december": 12,
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -199,12 +199,7 @@ def _consensus_point(
     """The claim's clearest member, one the overview has not already said word for word if
     another reads as well; scored by the claim's centrality (its most central readable member)
     times its outlets to CONSENSUS_OUTLET_WEIGHT (and LEANING_PENALTY when no member reads alone)."""
-    strength: dict[str, float] = defaultdict(float)
-    for link in cluster.links:
-        strength[link.a] += link.score
-        strength[link.b] += link.score
-    members = [scored[pid] for pid in cluster.passages]
-    readable = [m for m in members if _readable(m)] or members
+    strength, readable = _members(cluster, scored)
     best = max(
         readable,
         key=lambda m: (
@@ -264,14 +259,19 @@ def _leans(text: str) -> bool:
     return bool(_REFERS_BACK.match(text)) or text[:1].islower()
 
 
-def _cluster_point(cluster: Cluster, scored: dict[str, _Scored], relevance: dict[str, float]) -> Point:
-    """The cluster's clearest member for a theme: the most relevant, then best-linked, readable one."""
+def _members(cluster: Cluster, scored: dict[str, _Scored]) -> tuple[dict[str, float], list[_Scored]]:
+    """Each member's summed link strength, and the members that read alone (all, if none does)."""
     strength: dict[str, float] = defaultdict(float)
     for link in cluster.links:
         strength[link.a] += link.score
         strength[link.b] += link.score
     members = [scored[pid] for pid in cluster.passages]
-    readable = [m for m in members if _readable(m)] or members
+    return strength, [m for m in members if _readable(m)] or members
+
+
+def _cluster_point(cluster: Cluster, scored: dict[str, _Scored], relevance: dict[str, float]) -> Point:
+    """The cluster's clearest member for a theme: the most relevant, then best-linked, readable one."""
+    strength, readable = _members(cluster, scored)
     best = max(
         readable,
         key=lambda m: (

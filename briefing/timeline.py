@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefing.models import Alignment, Article, DatePrecision, Entity, Event, Passage, Reading, Timeline
-from briefing.text import words
+from briefing.text import MONTHS, words
 
 # The section is shown when the story has at least this many dated events: fewer is not a
 # sequence, and the overview already names the main dates.
@@ -48,12 +48,7 @@ MAX_PER_DATE = 3
 # A passage shorter than this many words is a fragment ("On Friday:"), not an event.
 MIN_WORDS = 5
 
-_MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9,
-    "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12,
-    "december": 12,
-}  # fmt: skip
+_MONTHS = MONTHS
 _WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
 }  # fmt: skip
