@@ -32,6 +32,7 @@ _CLOCK = re.compile(r"\b(\d{1,2})(?::(\d\d))?\s*([ap])\.?\s?m\b\.?", re.I)
 _YEAR = re.compile(r"(?<![\d,.$])\b(1[89]\d\d|20\d\d)\b(?![\d,]|s\b)")
 _YEARS_JOIN = re.compile(r"\s*(?:to|through|until|and|-|–|—)\s*")
 _DURATION = re.compile(r"\b(year|month|week|day|hour|minute|decade)s?\b", re.I)
+_INCREMENT = re.compile(r"\s+(other|more|additional|extra|further)\b", re.IGNORECASE)
 _AGE = re.compile(r"-old\b|\byears? old\b|\baged?\b", re.I)
 # Stand-ins for the NLP pass's figures on text without a reading: a number, spelled or in
 # digits, with its scale word ("65 million", "nine", "$9,587.64", "2.7 percent").
@@ -182,6 +183,14 @@ def _fact(text: str, start: int, end: int, label: str) -> Fact | None:
     values = _values(written)
     if not values:
         return None
+    increment = _INCREMENT.match(text[end : end + 16])
+    if increment and increment.group(1).lower() != "other":
+        return None  # "5,000 more troops": an increment on a base the passage does not give
+    if increment:
+        # "three other women" besides the one just named: four in all, as another outlet may
+        # count them ("four women"); "seven other people injured" against "five injured" still
+        # disagrees.
+        values = values | frozenset(v + 1 for v in values)
     if label == "CARDINAL" and not re.search(r",", written) and all(1900 <= v <= 2100 for v in values):
         return date("year", values, span=len(values) > 1)
     if label == "DATE" and _AGE.search(text[start : end + 12]):

@@ -123,6 +123,16 @@ def test_figures_counting_different_things_are_no_discrepancy() -> None:
     )
 
 
+def test_an_increment_against_a_total_is_no_discrepancy() -> None:
+    assert (
+        _kinds(
+            ("Alpha", FILLER + "Four women have accused the Marlow mayor of misconduct in the past year.\n"),
+            ("Beta", FILLER + "Three other women have accused the Marlow mayor of misconduct in the past year.\n"),
+        )
+        == []
+    )
+
+
 def test_forecast_against_current_value_is_no_discrepancy() -> None:
     assert (
         _kinds(
