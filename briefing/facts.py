@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from briefing.models import Entity, Passage
-from briefing.text import numbers, words
+from briefing.text import MONTHS, numbers, words
 
 FactKind = Literal["figure", "date"]
 
@@ -26,7 +26,6 @@ NEAR_WORDS = 3
 EVENT_WORDS = 3
 
 _WORD = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*")
-_MONTHS = "january february march april may june july august september october november december".split()
 _MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})\b", re.I)
 _CLOCK = re.compile(r"\b(\d{1,2})(?::(\d\d))?\s*([ap])\.?\s?m\b\.?", re.I)
 _YEAR = re.compile(r"(?<![\d,.$])\b(1[89]\d\d|20\d\d)\b(?![\d,]|s\b)")
@@ -178,7 +177,7 @@ def _fact(text: str, start: int, end: int, label: str) -> Fact | None:
         years = {float(y) for y in _YEAR.findall(written)}
         if years:
             return date("year", years, span=len(years) > 1)
-        days = {_MONTHS.index(_month(m)) * 100.0 + int(d) for m, d in _MONTH.findall(written)}
+        days = {(MONTHS[m.lower()] - 1) * 100.0 + int(d) for m, d in _MONTH.findall(written)}
         return date("monthday", days) if days else None
     values = _values(written)
     if not values:
@@ -219,10 +218,6 @@ def _fact(text: str, start: int, end: int, label: str) -> Fact | None:
 
 def _year(fact: Fact) -> bool:
     return fact.kind == "date" and "year" in fact.unit
-
-
-def _month(abbreviation: str) -> str:
-    return next(m for m in _MONTHS if m.startswith(abbreviation.lower()[:3]))
 
 
 def _values(written: str) -> frozenset[float]:

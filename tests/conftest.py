@@ -35,6 +35,13 @@ class Built:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The default corpus built once, as `briefing build` does, with WeasyPrint's log captured."""
+    briefing, outputs, logs = build_logged(CORPUS, tmp_path_factory.mktemp("out"))
+    document = json.loads(outputs.json.read_text(encoding="utf-8"))
+    return Built(briefing=briefing, outputs=outputs, document=document, weasyprint_logs=logs)
+
+
+def build_logged(folder: Path, out: Path) -> tuple[Briefing, pipeline.Outputs, tuple[str, ...]]:
+    """Build ``folder`` into ``out`` as `briefing build` does; WeasyPrint's warnings returned."""
     records: list[str] = []
 
     class Collect(logging.Handler):
@@ -46,13 +53,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        out = tmp_path_factory.mktemp("out")
-        briefing = pipeline.build_briefing(CORPUS, settings=Settings(built=dt.date(2026, 11, 21)))
+        briefing = pipeline.build_briefing(folder, settings=Settings(built=dt.date(2026, 11, 21)))
         outputs = pipeline.write_outputs(briefing, out)
     finally:
         logger.removeHandler(handler)
-    document = json.loads(outputs.json.read_text(encoding="utf-8"))
-    return Built(briefing=briefing, outputs=outputs, document=document, weasyprint_logs=tuple(records))
+    return briefing, outputs, tuple(records)
 
 
 def make_article(text: str, *, outlet: str = "X", title: str = "A headline of the story here") -> Article:

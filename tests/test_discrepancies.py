@@ -127,7 +127,10 @@ def test_an_increment_against_a_total_is_no_discrepancy() -> None:
     assert (
         _kinds(
             ("Alpha", FILLER + "Four women have accused the Marlow mayor of misconduct in the past year.\n"),
-            ("Beta", FILLER + "Three other women have accused the Marlow mayor of misconduct in the past year.\n"),
+            (
+                "Beta",
+                FILLER + "Three other women have accused the Marlow mayor of misconduct in the past year.\n",
+            ),
         )
         == []
     )

@@ -3,9 +3,7 @@ and says where it stops, every citation still has a target, and briefing.json ke
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import logging
 import re
 import shutil
 import subprocess
@@ -16,9 +14,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from briefing import export, pipeline, report
-from briefing.models import Briefing, Passage, Settings
-from tests.conftest import CORPUS
+from briefing import export, report
+from briefing.models import Briefing, Passage
+from tests.conftest import CORPUS, build_logged
 
 LONG = "long.txt"
 PLACES = "Alder Brook Cedar Dunmore Elm Fairview Glen Harlow Ivy Juniper Kestrel Linden".split()
@@ -70,21 +68,7 @@ def long_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LongBuild]:
         shutil.copy(path, folder / path.name)
     text = _long_text(over=15_000)
     (folder / LONG).write_text(text, encoding="utf-8")
-    records: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if record.levelno >= logging.WARNING:
-                records.append(record.getMessage())
-
-    handler = Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    try:
-        briefing = pipeline.build_briefing(folder, settings=Settings(built=dt.date(2026, 11, 21)))
-        outputs = pipeline.write_outputs(briefing, tmp_path_factory.mktemp("out"))
-    finally:
-        logger.removeHandler(handler)
+    briefing, outputs, records = build_logged(folder, tmp_path_factory.mktemp("out"))
     done = subprocess.run([pdftotext, str(outputs.pdf), "-"], capture_output=True, text=True, check=True)
     yield LongBuild(
         text=text,

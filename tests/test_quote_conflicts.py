@@ -4,9 +4,7 @@ schema) and in the PDF, as an analyst reading either must see the conflict."""
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
-import logging
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -17,8 +15,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from briefing import export, pipeline
-from briefing.models import Settings
+from briefing import export
+from tests.conftest import build_logged
 
 # The same two sentences in both articles; the rest of each differs, so that neither is a reprint.
 QUOTE = (
@@ -56,21 +54,7 @@ def _build(folder: Path, out: Path, *, alpha: str, beta: str) -> Build:
     folder.mkdir()
     (folder / "alpha.txt").write_text(ALPHA.format(quote=QUOTE, speaker=alpha), encoding="utf-8")
     (folder / "beta.txt").write_text(BETA.format(quote=QUOTE, speaker=beta), encoding="utf-8")
-    records: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if record.levelno >= logging.WARNING:
-                records.append(record.getMessage())
-
-    handler = Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    try:
-        briefing = pipeline.build_briefing(folder, settings=Settings(built=dt.date(2026, 11, 21)))
-        outputs = pipeline.write_outputs(briefing, out)
-    finally:
-        logger.removeHandler(handler)
+    _briefing, outputs, records = build_logged(folder, out)
     done = subprocess.run([pdftotext, str(outputs.pdf), "-"], capture_output=True, text=True, check=True)
     return Build(
         document=json.loads(outputs.json.read_text(encoding="utf-8")),
