@@ -71,7 +71,7 @@ _IRREGULAR = {
 _PROPER = ("NNP", "NNPS")
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "messrs"})
-PRONOUNS = frozenset({"he", "she", "they", "i", "we"})
+PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
 _BLANK = re.compile(r"\n[ \t]*\n\s*")
 _GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")  # "emergencies.If": a lost space
 

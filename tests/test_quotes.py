@@ -97,6 +97,13 @@ def _speakers(*docs: tuple[str, str]) -> dict[str, str]:
             id="relative-clause",
         ),
         pytest.param(
+            "“Today we are witnessing a collapse of the old foreign policy,” Russian State Duma Speaker "
+            "Vyacheslav Volodin said Tuesday.",
+            "Today we are witnessing a collapse of the old foreign policy",
+            "Vyacheslav Volodin",
+            id="long-title-before-the-name",
+        ),
+        pytest.param(
             "“We have seen nothing like it in forty years,” officials said on Monday.",
             "We have seen nothing like it in forty years",
             "unattributed",
