@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from briefing import centrality as story_centrality
 from briefing.models import Alignment, Article, Entity, Overview, Passage, Person, Point, Reading
+from briefing.text import without_dateline
 
 # Calibration: bench/rouge.py, the overview's ROUGE-2 F1 against the editors' summaries of the
 # 18 Multi-News stories in ../shared/stories, as a ratio to the lead-200 baseline in the same run
@@ -267,7 +268,7 @@ def _choose(candidates: Sequence[_Candidate]) -> tuple[Point, ...]:
         total += size
     return tuple(
         Point(
-            text=c.passage.text,
+            text=without_dateline(c.passage.text),
             passage=c.passage.id,
             passages=c.passages,
             outlets=c.outlets,

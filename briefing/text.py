@@ -143,3 +143,15 @@ def _number_words(text: str) -> set[float]:
                 found.add(value)
             current, total, length = 0.0, 0.0, 0
     return found
+
+
+# A dateline opening a wire story's first sentence: "MOSCOW — ", "NEW YORK (AP) — ",
+# "WASHINGTON, D.C. -- ": a place in capitals, perhaps the outlet in parentheses, a dash.
+_DATELINE_LEAD = re.compile(
+    r'^[A-Z][A-Z.’]+(?:[ ,]+[A-Z][A-Za-z.’]*){0,4}\s*(?:\([^()\n]{1,30}\)\s*)?(?:--?|[–—])\s+(?=[A-Z0-9"“‘])'
+)
+
+
+def without_dateline(sentence: str) -> str:
+    """The sentence without a leading dateline, for quoting it on its own."""
+    return _DATELINE_LEAD.sub("", sentence, count=1)
