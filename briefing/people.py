@@ -31,6 +31,12 @@ _CUT = re.compile(r"\s*(?:[—–,;:(\n]|\s-\s).*$", re.DOTALL)
 # or is named this often: on the ten annotated stories the one-word entries named in passing
 # were mostly not people ("Twitter", "Oscar"); bench/quotes.py precision 95.1 % -> see README.
 SINGLE_NAME_MENTIONS = 3
+# A word the tagger took for a one-word name is a thing ("on Twitter", "his Twitter account",
+# "Weiner's Twitter") when most of its mentions follow one of these words or a possessive: the
+# bare name of a person rarely does ("Weiner said", "Mr. Weiner", "told Weiner").
+_THING_BEFORE = re.compile(
+    r"(?:\b(?:the|a|an|his|her|its|their|our|my|your|on|via)|[’']s)\s+$", re.IGNORECASE
+)
 # First names spelt alike (rapidfuzz ratio): "Sergey"/"Sergei" 83, "Jeffrey"/"Jeffery" 86; two
 # people of one family rarely come so close ("Jesse"/"Jessie" 91 would merge: rare in news).
 FIRST_NAME_RATIO = 80
@@ -52,6 +58,7 @@ def identify(readings: Sequence[Reading], articles: Sequence[Article]) -> Cast:
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     mentions: list[_Mention] = []
     titles: dict[str, Counter[str]] = defaultdict(Counter)
+    thing_like: Counter[str] = Counter()
     for reading in readings:
         text = texts[reading.doc]
         for ent in reading.entities:
@@ -61,12 +68,21 @@ def identify(readings: Sequence[Reading], articles: Sequence[Article]) -> Cast:
             labels[form][ent.label] += 1
             if ent.label == "PERSON":
                 mentions.append(_Mention(form=form, doc=reading.doc, outlet=outlet_of[reading.doc]))
+                if " " not in form and _THING_BEFORE.search(text[max(0, ent.start - 12) : ent.start]):
+                    thing_like[form] += 1
                 title = title_before(text, ent.start)
                 if title:
                     titles[form][title] += 1
     # A form the tagger calls an organisation or a place more often than a person is not one.
     people_forms = [m for m in mentions if labels[m.form]["PERSON"] * 2 > sum(labels[m.form].values())]
     canonical = _merge(Counter(m.form for m in people_forms))
+    # A one-word name standing for no fuller one, mostly used as a thing is not a person.
+    said = Counter(m.form for m in people_forms)
+    canonical = {
+        form: name
+        for form, name in canonical.items()
+        if not (name == form and " " not in form and thing_like[form] * 2 > said[form])
+    }
     outlets: dict[str, set[str]] = defaultdict(set)
     counts: Counter[str] = Counter()
     for m in people_forms:

@@ -3,8 +3,10 @@ story is about first; made-up texts through the real NLP pass, and the default c
 
 from __future__ import annotations
 
+import re
+
 from briefing import people, pipeline, quotes
-from briefing.models import Person
+from briefing.models import Entity, Person, Reading
 from tests.conftest import Built, make_article
 
 
@@ -103,3 +105,33 @@ def test_one_first_name_spelt_two_ways_is_one_person() -> None:
     lavrovs = [p for p in index if p.name.endswith("Lavrov")]
     assert len(lavrovs) == 1
     assert lavrovs[0].outlets == ("Alpha", "Beta")
+
+
+def _reading_of(article_id: str, text: str, names: list[str]) -> Reading:
+    """A reading whose only entities are every occurrence of ``names``, tagged PERSON."""
+    entities = tuple(
+        Entity(start=m.start(), end=m.end(), label="PERSON", text=m.group())
+        for name in names
+        for m in re.finditer(re.escape(name), text)
+    )
+    return Reading(
+        doc=article_id,
+        model="test",
+        sentences=(),
+        entities=tuple(sorted(entities, key=lambda e: e.start)),
+        speech=(),
+        subjects=(),
+        parsed=len(text),
+    )
+
+
+def test_a_word_used_as_a_thing_is_not_a_person_however_often_tagged() -> None:
+    text = (
+        "Mr. Quill posted the photo on Zapchat on Monday. Quill said his Zapchat account was hacked. "
+        "A Zapchat spokesman said Quill's Zapchat page was closed. Quill told reporters he would stay "
+        "off Zapchat. Zapchat declined to comment."
+    )
+    article = make_article(text, outlet="Alpha")
+    cast = people.identify([_reading_of(article.id, text, ["Zapchat", "Quill"])], [article])
+    assert "Quill" in cast.outlets  # named bare, as people are
+    assert "Zapchat" not in cast.outlets  # "on Zapchat", "his Zapchat account", "Quill's Zapchat"
