@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 
 from briefing.centrality import Centrality, measure
 from briefing.models import Alignment, Article, Cluster, Passage, Point, Settings, ThemeSection, ThemeSpec
-from briefing.text import words
+from briefing.text import without_dateline, words
 from briefing.uniqueness import Closeness
 
 # A passage serves a theme when its relevance reaches this; relevance is the IDF weight of
@@ -215,7 +215,7 @@ def _consensus_point(
     if _leans(best.passage.text):  # no member reads alone: the claim makes a poor summary line
         centrality *= LEANING_PENALTY
     return Point(
-        text=best.passage.text,
+        text=without_dateline(best.passage.text),
         passage=best.passage.id,
         passages=cluster.passages,
         outlets=cluster.outlets,
@@ -283,7 +283,7 @@ def _cluster_point(cluster: Cluster, scored: dict[str, _Scored], relevance: dict
         ),
     )
     return Point(
-        text=best.passage.text,
+        text=without_dateline(best.passage.text),
         passage=best.passage.id,
         passages=cluster.passages,
         outlets=cluster.outlets,
@@ -294,7 +294,7 @@ def _cluster_point(cluster: Cluster, scored: dict[str, _Scored], relevance: dict
 
 def _single_point(item: _Scored, relevance: float) -> Point:
     return Point(
-        text=item.passage.text,
+        text=without_dateline(item.passage.text),
         passage=item.passage.id,
         passages=(item.passage.id,),
         outlets=(item.passage.outlet,),
