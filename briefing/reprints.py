@@ -88,6 +88,7 @@ def _find(passages: Sequence[Passage], articles: Sequence[CleanArticle]) -> tupl
         if count >= MIN_COPIED and count >= REPRINT_SHARE * eligible[pair[0]]
     }
     published = {clean.article.id: clean.article.published for clean in articles}
+    share = _embedded(share, counted, eligible, published)
     edges: dict[str, list[str]] = defaultdict(list)
     for copy, original in share:
         if _direction(copy, original, share, order, published):
@@ -163,6 +164,26 @@ def _anchors(text: str) -> set[str]:
         "<" + " ".join(tokens[:ANCHOR_WORDS]),
         ">" + " ".join(tokens[-ANCHOR_WORDS:]),
     }
+
+
+def _embedded(
+    share: dict[tuple[str, str], float],
+    counted: dict[tuple[str, str], int],
+    eligible: dict[str, int],
+    published: dict[str, dt.date | None],
+) -> dict[tuple[str, str], float]:
+    """Turn round the pairs where the contained article was published first: a wire story
+    carried whole inside a later, longer article with lines of its own is the original, and the
+    later article reprints it in part (its share is then under REPRINT_SHARE). Without both dates
+    nothing tells the two apart, and the contained article stays the reprint."""
+    turned: dict[tuple[str, str], float] = {}
+    for (copy, original), value in share.items():
+        first, second = published.get(copy), published.get(original)
+        if (original, copy) in share or first is None or second is None or first >= second:
+            turned[(copy, original)] = value
+        elif counted.get((original, copy), 0) >= MIN_COPIED:
+            turned[(original, copy)] = counted[(original, copy)] / eligible[original]
+    return turned
 
 
 def _direction(

@@ -217,3 +217,17 @@ def test_align_json_marks_the_reprint_and_validates(tmp_path: Path) -> None:
     assert counts and max(counts) <= 3
     assert all(outlet not in p["outlets"] for p in document["consensus"])
     assert document["reprints"][0]["doc"] == ids["reposted.txt"]
+
+
+def test_an_earlier_wire_story_carried_whole_in_a_later_longer_article_is_the_original() -> None:
+    # The later article runs the whole wire story and adds thirteen paragraphs of its own.
+    wire = _article("wire", WIRE, published=dt.date(2021, 3, 2))
+    longer = _article("longer", WIRE + GAZETTE + HERALD, published=dt.date(2021, 3, 3))
+    found = _find(wire, longer)
+    assert [(r.doc, r.of) for r in found] == [("longer", "wire")]
+    assert found[0].passages == tuple(f"longer#{n}" for n in range(1, len(WIRE) + 1))
+    assert found[0].share < reprints.REPRINT_SHARE
+    # Undated, nothing tells them apart: the contained article is taken for the reprint.
+    assert [
+        (r.doc, r.of) for r in _find(_article("wire", WIRE), _article("longer", WIRE + GAZETTE + HERALD))
+    ] == [("wire", "longer")]
