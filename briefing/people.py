@@ -7,7 +7,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
+from nicknames import NickNamer
 from rapidfuzz import fuzz
 
 from briefing.models import Article, Cast, Person, Quote, Reading
@@ -21,6 +23,8 @@ TITLES = frozenset(
     lord lady king queen prince princess pope father sister brother saint st former late
     congressman congresswoman councilman councilwoman assemblyman assemblywoman leader""".split()
 )
+# Honorifics alone say nothing of a person's role ("Mr. Magee" is no role; "Dr." is).
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "sir", "dame"})
 # A name ends before these; "Jr." and numerals stay with the name but are not its surname.
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # Not a person's name even when the tagger says so: a word in this set or a digit in it.
@@ -71,7 +75,7 @@ def identify(readings: Sequence[Reading], articles: Sequence[Article]) -> Cast:
                 if " " not in form and _THING_BEFORE.search(text[max(0, ent.start - 12) : ent.start]):
                     thing_like[form] += 1
                 title = title_before(text, ent.start)
-                if title:
+                if title and not set(title.lower().replace(".", "").split()) <= HONORIFICS:
                     titles[form][title] += 1
     # A form the tagger calls an organisation or a place more often than a person is not one.
     people_forms = [m for m in mentions if labels[m.form]["PERSON"] * 2 > sum(labels[m.form].values())]
@@ -187,9 +191,9 @@ def _merge(counts: Counter[str]) -> dict[str, str]:
         tokens = form.split()
         if len(tokens) >= 2:
             first = tokens[0].lower()
-            # One first name spelt two ways ("Sergey" / "Sergei Lavrov", transliterations):
-            # the same person when the surname agrees and the spellings nearly do.
-            known = next((f for f in firsts[surname(form)] if fuzz.ratio(f, first) >= FIRST_NAME_RATIO), None)
+            # One first name spelt two ways ("Sergey" / "Sergei Lavrov", transliterations) or
+            # a nickname ("Bob" / "Robert McCulloch"): the same person when the surname agrees.
+            known = next((f for f in firsts[surname(form)] if _same_first_name(f, first)), None)
             if known is None:
                 firsts[surname(form)].append(first)
             groups[(known or first, surname(form))][form] += n
@@ -228,6 +232,20 @@ def _merge(counts: Counter[str]) -> dict[str, str]:
         elif not options and n >= 2:
             canonical[form] = form  # a person named by one word only, more than once
     return canonical
+
+
+def _same_first_name(a: str, b: str) -> bool:
+    """One first name spelt two ways ("Sergey"/"Sergei"), or a name and its nickname in the
+    curated English list of the ``nicknames`` package ("Bob"/"Robert", "Ron"/"Ronald")."""
+    if fuzz.ratio(a, b) >= FIRST_NAME_RATIO:
+        return True
+    namer = _nicknamer()
+    return b in namer.nicknames_of(a) or a in namer.nicknames_of(b)
+
+
+@cache
+def _nicknamer() -> NickNamer:
+    return NickNamer()
 
 
 _TITLE_RUN = re.compile(r"((?:[A-Z][\w.’'&-]*\s+){1,5})$")

@@ -430,7 +430,7 @@ def _group(found: Sequence[_Found], by_doc: dict[str, list[Passage]]) -> tuple[Q
         group = [replace(x, speaker=same.get(x.speaker, x.speaker)) if x.speaker else x for x in group]
         named = Counter(x.speaker for x in group if x.speaker)
         speaker = named.most_common(1)[0][0] if named else None
-        roles = Counter(x.role for x in group if x.role and x.speaker == speaker)
+        roles = Counter(x.role for x in group if x.role and speaker and x.speaker == speaker)
         quotes.append(
             Quote(
                 speaker=speaker or UNATTRIBUTED,

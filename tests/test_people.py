@@ -135,3 +135,18 @@ def test_a_word_used_as_a_thing_is_not_a_person_however_often_tagged() -> None:
     cast = people.identify([_reading_of(article.id, text, ["Zapchat", "Quill"])], [article])
     assert "Quill" in cast.outlets  # named bare, as people are
     assert "Zapchat" not in cast.outlets  # "on Zapchat", "his Zapchat account", "Quill's Zapchat"
+
+
+def test_a_nickname_and_the_full_first_name_are_one_person() -> None:
+    text = (
+        "Prosecutor Robert P. Quarrington said the jury would meet. Bob Quarrington has held the job "
+        "for years. Mr. Quarrington declined to comment. Capt. Ron Fellowes and Ronald S. Fellowes "
+        "were named in the report, as was Mr. Ed Tamsin."
+    )
+    article = make_article(text, outlet="Alpha")
+    names = ["Robert P. Quarrington", "Bob Quarrington", "Quarrington", "Ron Fellowes", "Ronald S. Fellowes"]
+    cast = people.identify([_reading_of(article.id, text, [*names, "Ed Tamsin"])], [article])
+    assert cast.forms["Bob Quarrington"] == cast.forms["Robert P. Quarrington"] == "Robert P. Quarrington"
+    assert cast.forms["Quarrington"] == "Robert P. Quarrington"  # the surname now names one person
+    assert cast.forms["Ron Fellowes"] == cast.forms["Ronald S. Fellowes"]
+    assert "Ed Tamsin" in cast.outlets and "Ed Tamsin" not in cast.roles  # "Mr." is no role
