@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from briefing import people, pipeline, quotes
-from briefing.models import Entity, Person, Reading
+from briefing.models import Cast, Entity, Person, Reading
 from tests.conftest import Built, make_article
 
 
@@ -107,8 +107,13 @@ def test_one_first_name_spelt_two_ways_is_one_person() -> None:
     assert lavrovs[0].outlets == ("Alpha", "Beta")
 
 
+def _cast_of(text: str, names: list[str]) -> Cast:
+    """The cast of one article whose only entities are every occurrence of ``names``, as PERSON."""
+    article = make_article(text, outlet="Alpha")
+    return people.identify([_reading_of(article.id, text, names)], [article])
+
+
 def _reading_of(article_id: str, text: str, names: list[str]) -> Reading:
-    """A reading whose only entities are every occurrence of ``names``, tagged PERSON."""
     entities = tuple(
         Entity(start=m.start(), end=m.end(), label="PERSON", text=m.group())
         for name in names
@@ -131,8 +136,7 @@ def test_a_word_used_as_a_thing_is_not_a_person_however_often_tagged() -> None:
         "A Zapchat spokesman said Quill's Zapchat page was closed. Quill told reporters he would stay "
         "off Zapchat. Zapchat declined to comment."
     )
-    article = make_article(text, outlet="Alpha")
-    cast = people.identify([_reading_of(article.id, text, ["Zapchat", "Quill"])], [article])
+    cast = _cast_of(text, ["Zapchat", "Quill"])
     assert "Quill" in cast.outlets  # named bare, as people are
     assert "Zapchat" not in cast.outlets  # "on Zapchat", "his Zapchat account", "Quill's Zapchat"
 
@@ -143,9 +147,8 @@ def test_a_nickname_and_the_full_first_name_are_one_person() -> None:
         "for years. Mr. Quarrington declined to comment. Capt. Ron Fellowes and Ronald S. Fellowes "
         "were named in the report, as was Mr. Ed Tamsin."
     )
-    article = make_article(text, outlet="Alpha")
     names = ["Robert P. Quarrington", "Bob Quarrington", "Quarrington", "Ron Fellowes", "Ronald S. Fellowes"]
-    cast = people.identify([_reading_of(article.id, text, [*names, "Ed Tamsin"])], [article])
+    cast = _cast_of(text, [*names, "Ed Tamsin"])
     assert cast.forms["Bob Quarrington"] == cast.forms["Robert P. Quarrington"] == "Robert P. Quarrington"
     assert cast.forms["Quarrington"] == "Robert P. Quarrington"  # the surname now names one person
     assert cast.forms["Ron Fellowes"] == cast.forms["Ronald S. Fellowes"]
