@@ -116,7 +116,13 @@ def _parsed_sentences(text: str, reading: Reading | None) -> list[Span]:
 def _goes_on(head: str, tail: str) -> bool:
     """Whether the parser's sentence ``head`` runs on into ``tail``."""
     title = _TITLE_END.search(head)
-    return bool((title and title.group(1).lower() in TITLES) or _GOES_ON.search(head) or tail[:1].islower())
+    return bool(
+        (title and title.group(1).lower() in TITLES)
+        or _GOES_ON.search(head)
+        or tail[:1].islower()
+        or tail[:1] in ",;:)]"  # a lost comma or bracket never opens a sentence
+        or (tail[:1] in "[(" and tail[1:2].islower())  # '… Eric Holder' + '[coming],” Rev. …'
+    )
 
 
 def _segments(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

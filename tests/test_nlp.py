@@ -43,6 +43,15 @@ def _passages(text: str) -> tuple[Passage, ...]:
             ["“Today we are witnessing a collapse of the old order,” Speaker Anna Volkova said Tuesday."],
             id="quote-then-attribution",
         ),
+        pytest.param(
+            "“We didn’t know it was Mayor Ted Holt [coming],” Rev. John Pell of St. Mark’s told the paper. "
+            "“They were really nice.”",
+            [
+                "“We didn’t know it was Mayor Ted Holt [coming],” Rev. John Pell of St. Mark’s told the paper.",
+                "“They were really nice.”",
+            ],
+            id="bracketed-insertion",
+        ),
     ],
 )
 def test_sentences_hold_across_abbreviations_quotes_and_lost_spaces(text: str, sentences: list[str]) -> None:
