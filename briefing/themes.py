@@ -124,7 +124,10 @@ def select(
         points = _budget(_fold(ranked, scored, limit=settings.max_points), settings)
         singles = sorted(
             (
-                _single_point(scored[pid], relevance[pid] * (1 + min(scored[pid].anchors, ANCHOR_CAP)))
+                _single_point(
+                    scored[pid],
+                    relevance[pid] * (1 + min(scored[pid].anchors, ANCHOR_CAP)) * _lean(scored[pid]),
+                )
                 for pid in scored
                 if pid not in clustered and serves(pid, relevance) and _readable(scored[pid])
             ),
@@ -152,7 +155,7 @@ def select(
     )
     unique_all = sorted(
         (
-            _single_point(s, s.anchors * sum(idf(t) for t in set(s.stems)) / (1 + len(s.stems)))
+            _single_point(s, s.anchors * sum(idf(t) for t in set(s.stems)) / (1 + len(s.stems)) * _lean(s))
             for pid, s in scored.items()
             if pid not in clustered and _readable(s)
         ),
@@ -257,6 +260,11 @@ def _readable(item: _Scored) -> bool:
 def _leans(text: str) -> bool:
     """Opens with a pronoun or a conjunction, or mid-sentence (a clause): needs what came before."""
     return bool(_REFERS_BACK.match(text)) or text[:1].islower()
+
+
+def _lean(item: _Scored) -> float:
+    """LEANING_PENALTY for a passage that needs the one before it ("and that he was …"), else 1."""
+    return LEANING_PENALTY if _leans(item.passage.text) else 1.0
 
 
 def _members(cluster: Cluster, scored: dict[str, _Scored]) -> tuple[dict[str, float], list[_Scored]]:

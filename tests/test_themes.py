@@ -233,3 +233,21 @@ def test_default_consensus_states_the_no_rush_line_and_repeats_no_overview_sente
     overview_texts = {p.text for p in built.briefing.overview.sentences}
     assert not overview_texts & {p.text for p in consensus}
     assert len({p.cluster for p in consensus}) == len(consensus)
+
+
+def test_a_single_outlet_clause_that_leans_on_the_one_before_yields_to_sentences_that_stand() -> None:
+    # Alike in names, figures and rare words; "and that ..." needs the sentence before it.
+    texts = [
+        "and that Mayor Quill would open 12 new clinics in Harlow, aides to Quill said.",
+        "Mayor Quill would open 12 new clinics in Harlow next year, aides to Quill said.",
+        "Governor Brandt would close 12 old depots in Varna next year, aides to Brandt said.",
+        "Senator Ostrow would fund 12 new schools in Tamsin next year, aides to Ostrow said.",
+    ]
+    passages = [_passage(f"A{n}", "A", t, at=100 * n) for n, t in enumerate(texts)]
+    passages += [_passage("B0", "B", "The weather was mild all week in the valley.")]
+    alignment = Alignment(passages=tuple(passages), clusters=())
+    articles = [make_article("", outlet=o, title="Clinics, depots and schools") for o in "AB"]
+    _, _, unique = themes.select(alignment, [], outlets=["A", "B"], articles=articles, settings=Settings())
+    chosen = [p.passage for p in unique if p.outlets == ("A",)]
+    assert len(chosen) == themes.UNIQUE_PER_OUTLET
+    assert "A0" not in chosen
