@@ -8,14 +8,18 @@ belongs to the event named just before it ("arrested shortly before 10 p.m." -> 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from briefing.models import Entity, Passage
+from briefing.models import Entity, Figure, Passage
 from briefing.text import MONTHS, numbers, words
 
 FactKind = Literal["figure", "date"]
+# How a figure is stated: as a count ("12"), roughly ("about 900"), or as a bound ("more than
+# 50 million", "less than $5.7 billion", "nearly 10", "up to 30").
+Bound = Literal["exact", "about", "more", "less", "nearly"]
 
 # Content words either side of a figure that say what it is about ("injured", "homeless").
 CONTEXT_WORDS = 6
@@ -66,6 +70,12 @@ _HEDGES = frozenset(
     "expect forecast project predict could may might likely estim possibl potenti would will "
     "feared fear anticip".split()
 )
+# Words that set two groups' figures side by side: each figure is one group's.
+_COMPARING = re.compile(r"\b(?:versus|vs\.?|compared (?:with|to)|than|while|whereas|against)\b", re.I)
+# Words that state how things stand now, not what happened once.
+_STATUS = re.compile(
+    r"\b(?:ha(?:s|ve|d)(?:\s+not|n[’']t)?\s+(?:yet\s+)?been|yet|so far|as of|still|pending|remains?)\b", re.I
+)
 # A sentence that defines a term ("the legal age of consent is 16") states no figure of the story.
 _DEFINITION = re.compile(
     r"\b(?:is|are) (?:considered|defined)\b|\bdefined as\b|\bmeans\b|\brefers? to\b|\blegal age\b", re.I
@@ -85,6 +95,12 @@ class Fact:
     event: frozenset[str]  # content stems just before it (a date's event)
     hedged: bool  # an expectation or estimate, not a count
     span: bool  # a range of years ("from 1967 to 1979")
+    bound: Bound = "exact"
+    precision: float = 1.0  # the rounding the figure is written to: 1,000 for "43,000"
+    verb: frozenset[str] = frozenset()  # the stem of the verb governing it, from the parse
+    predicate: frozenset[str] = frozenset()  # stems of its verb, the verb's subject, its noun's qualifiers
+    thing: frozenset[str] = frozenset()  # the noun it measures when not its unit ("30-mile band")
+    total: bool = False  # the whole some part is counted of ("six" in "four of six reactors")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,11 +111,19 @@ class Stated:
     affirms: frozenset[str]  # stems stated plainly ("charged", "postponed")
     negates: frozenset[str]  # stems stated under a negation ("no formal charges")
     definition: bool
+    compares: bool = False  # it sets groups side by side ("versus", "compared with", "while")
+    status: bool = False  # it states how things stand ("have not been filed yet", "still on schedule")
 
 
-def read(passage: Passage, entities: tuple[Entity, ...]) -> Stated:
-    """The facts and polar claims of one passage; ``entities`` are its doc's, in doc offsets."""
+def read(passage: Passage, entities: tuple[Entity, ...], figures: tuple[Figure, ...] = ()) -> Stated:
+    """The facts and polar claims of one passage; ``entities`` and ``figures`` (their parse)
+    are its doc's, in doc offsets."""
     text = passage.text
+    parses = {
+        (f.start - passage.start, f.end - passage.start): f
+        for f in figures
+        if f.start >= passage.start and f.end <= passage.end
+    }
     spans = [
         (e.start - passage.start, e.end - passage.start, e.label)
         for e in entities
@@ -120,6 +144,9 @@ def read(passage: Passage, entities: tuple[Entity, ...]) -> Stated:
         fact = _fact(text, start, end, label)
         if fact is None:
             continue
+        parse = parses.get((start, end))
+        if parse is not None:
+            fact = _parsed(fact, parse)
         if facts and _YEARS_JOIN.fullmatch(text[last_end:start]) and _year(facts[-1]) and _year(fact):
             # "from 1967 to 1979": one span of years, as an outlet states a tenure
             first = facts.pop()
@@ -137,6 +164,8 @@ def read(passage: Passage, entities: tuple[Entity, ...]) -> Stated:
         affirms=affirms,
         negates=negates,
         definition=bool(_DEFINITION.search(text)),
+        compares=bool(_COMPARING.search(text)),
+        status=bool(_STATUS.search(_unquoted(text))),
     )
 
 
@@ -209,11 +238,107 @@ def _fact(text: str, start: int, end: int, label: str) -> Fact | None:
         unit = frozenset(_SAME_UNIT.get(s, s) for s in counted)
     if not unit:
         return None
+    bound = _bound(text[max(0, start - 24) : start], written)
     return Fact(
         kind="figure", unit=unit, values=values, text=written, context=context - unit,
-        near=near - unit,
-        event=event, hedged=hedged, span=False,
+        near=near - unit, event=event, hedged=hedged, span=False, bound=bound,
+        precision=_precision(written),
     )  # fmt: skip
+
+
+# Words before a figure that make it a bound or an approximation, by the interval they allow.
+_BOUND_WORDS: tuple[tuple[str, Bound], ...] = (
+    ("more than|over|at least|upwards of|in excess of|greater than|above|no fewer than|no less than", "more"),
+    ("less than|fewer than|under|up to|at most|no more than|below|as many as|as much as", "less"),
+    ("nearly|almost|close to|just under|just shy of", "nearly"),
+    ("about|around|roughly|some|approximately|an estimated|estimated|circa", "about"),
+)
+_BOUNDS = tuple(
+    (re.compile(rf"^(?:{w})\b", re.I), re.compile(rf"\b(?:{w})\s*\$?$", re.I), bound)
+    for w, bound in _BOUND_WORDS
+)
+# "about 900" allows a tenth either side; "nearly 10" a tenth below.
+ABOUT = 0.1
+_GENERIC_VERBS = frozenset(
+    "be is are was were been being have has had having do does did say said says including include "
+    "includes included get got make made take took"
+    "".split()
+)
+_GENERIC_VERB_STEMS = frozenset(s for w in _GENERIC_VERBS for s in words(w).stems)
+
+
+def _bound(before: str, written: str) -> Bound:
+    """How a figure is bounded by its own words ("more than 65 million") or those before it."""
+    for own, preceding, bound in _BOUNDS:
+        if own.search(written) or preceding.search(before):
+            return bound
+    return "exact"
+
+
+def _precision(written: str) -> float:
+    """The rounding a figure is written to: 1,000 for "43,000", 0.1 billion for "3.5 billion"."""
+    digits = re.search(r"\d[\d,]*(?:\.(\d+))?", written)
+    if digits is None:
+        return 1.0
+    scale = next((_SCALE[w] for w in _SCALE if w in written.lower()), 1.0)
+    if digits.group(1):
+        return scale * 10.0 ** -len(digits.group(1))
+    whole = digits.group().replace(",", "")
+    if scale > 1 or len(whole) < 4:
+        return scale  # "65 million" is rounded to a million; "20 miles", "900 homes" are counts
+    # "43,000" is rounded to the thousand, "1,200" to the hundred; two figures kept at least
+    # ("10,000" to the thousand), so that 10,000 and 15,000 still differ.
+    zeros = len(whole) - len(whole.rstrip("0"))
+    return 10.0 ** min(zeros, len(whole) - 2)
+
+
+def interval(fact: Fact, value: float) -> tuple[float, float]:
+    """The values a figure is consistent with, as written: its rounding, its bound."""
+    # a hair under half: "3.5 billion" and "3.6 billion" do not meet at 3.55
+    half = fact.precision * 0.499 if fact.precision > 1 else 0.0
+    lo, hi = value - half, value + half
+    if fact.bound == "about":
+        lo, hi = min(lo, value * (1 - ABOUT)), max(hi, value * (1 + ABOUT))
+    elif fact.bound == "nearly":
+        lo, hi = min(lo, value * (1 - ABOUT)), value
+    elif fact.bound == "more":
+        lo, hi = value, math.inf  # "more than 10" is read as "at least": 10 is not denied
+    elif fact.bound == "less":
+        lo, hi = -math.inf, value
+    return lo, hi
+
+
+def compatible(a: Fact, b: Fact) -> bool:
+    """Whether two figures can both be true of one quantity: "at least 10" and "12" can, "less
+    than 10" and "12" cannot. Two bounds the same way ("more than 50 million", "more than 65
+    million") are two estimates of one count, which agree when they are about the same."""
+    if a.bound == b.bound and a.bound in ("more", "less"):
+        a, b = replace(a, bound="about"), replace(b, bound="about")
+    for x in a.values:
+        for y in b.values:
+            lo_a, hi_a = interval(a, x)
+            lo_b, hi_b = interval(b, y)
+            if lo_a <= hi_b and lo_b <= hi_a:
+                return True
+    return False
+
+
+def _parsed(fact: Fact, parse: Figure) -> Fact:
+    """A fact with what the parse says of it: its verb, the verb's subject, its noun's qualifiers."""
+    # "told" and "has" are stopwords to words(): a verb is kept as written when it has no stem
+    verb = frozenset(words(parse.verb).stems or (parse.verb,)) - _GENERIC_VERBS - _GENERIC_VERB_STEMS - {""}
+    qualifiers = frozenset(s for w in (parse.subject, *parse.modifiers) for s in words(w).stems)
+    counted = frozenset(_SAME_UNIT.get(s, s) for s in words(parse.counted).stems)
+    thing = (
+        counted - fact.unit if fact.kind == "figure" and counted and not counted & fact.unit else frozenset()
+    )
+    return replace(
+        fact,
+        verb=verb,
+        predicate=(verb | qualifiers) - _GENERIC_VERB_STEMS - _GENERIC,
+        thing=thing,
+        total=parse.total,
+    )
 
 
 def _year(fact: Fact) -> bool:
@@ -261,6 +386,11 @@ def _pseudo_entities(text: str) -> list[tuple[int, int, str]]:
 
 
 _NEGATION = frozenset("no not never n't without neither nor".split())
+# Verbs that negate the act they govern from further away: "declined in recent months to file
+# charges", "refused to confirm".
+_REFUSING = frozenset("declined declines declining refused refuses refusing".split())
+# "No matter the charges", "not only charged": a "no" or "not" that negates nothing.
+_NOT_NEGATING = re.compile(r"\b(?:no matter|not only|no doubt|not just)\b", re.I)
 # Words that say one thing and its opposite without a "not": a polar pair by a shared topic.
 _OPPOSITES = {
     "postpon": "schedul", "delay": "schedul", "cancel": "schedul", "resched": "schedul",
@@ -270,8 +400,35 @@ _OPPOSITES = {
 # ("not the family-oriented community", "did not offer details") was a false clash in 9 of 10
 # pairs on the development stories.
 _RECORD = frozenset("charg indict arrest convict confirm schedul identifi resign sign veto".split())
-_MODALS = frozenset("would could will might may should can".split())
+_MODALS = frozenset(
+    "would could will might may should can cannot can't couldn't wouldn't won't shouldn't".split()
+)
 _AFFIRMING = re.compile(r"\b(?:on schedule|as scheduled|as planned|on track|will go ahead)\b", re.I)
+
+
+# Forms of a record word that name something else: "no sign of trouble" is no signature.
+_NOUN_FORMS = frozenset({"sign", "signs", "veto", "vetoes"})
+_QUOTED = re.compile(r"[\"“”]")
+
+
+def _unquoted(text: str) -> str:
+    """The passage without its quotations: "there's no conviction," said in a quote, is a remark,
+    not the outlet reporting a fact of record. A quotation mark left open runs to the end (or,
+    closing a quotation opened in an earlier passage, from the start)."""
+    marks = [m.start() for m in _QUOTED.finditer(text)]
+    if not marks:
+        return text
+    if len(marks) % 2 and text[marks[0]] == "”":
+        marks.insert(0, 0)
+    if len(marks) % 2:
+        marks.append(len(text))
+    kept: list[str] = []
+    last = 0
+    for a, b in zip(marks[::2], marks[1::2], strict=True):
+        kept.append(text[last:a])
+        last = b + 1
+    kept.append(text[last:])
+    return " ".join(kept)
 
 
 def _polarity(text: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -279,10 +436,10 @@ def _polarity(text: str) -> tuple[frozenset[str], frozenset[str]]:
     and those it states under a negation ("no formal charges have been filed")."""
     affirms: set[str] = set()
     negates: set[str] = set()
-    tokens = [t.lower().replace("’", "'") for t in _WORD.findall(text)]
+    tokens = [t.lower().replace("’", "'") for t in _WORD.findall(_unquoted(text))]
     for i, token in enumerate(tokens):
         stems = words(token).stems
-        if not stems:
+        if not stems or token in _NOUN_FORMS:
             continue
         stem = stems[0]
         opposite = _OPPOSITES.get(stem)
@@ -291,7 +448,10 @@ def _polarity(text: str) -> tuple[frozenset[str], frozenset[str]]:
         window = tokens[max(0, i - 3) : i]
         if _MODALS & set(window):
             continue  # "would not rush", "could not be impartial": no fact of record
-        negated = any(w in _NEGATION or w.endswith("n't") for w in window)
+        negated = (
+            any(w in _NEGATION or w.endswith("n't") for w in window)
+            and not _NOT_NEGATING.search(" ".join(window))
+        ) or bool(_REFUSING & set(tokens[max(0, i - 6) : i]))
         if opposite is not None:
             (affirms if negated else negates).add(opposite)
         else:

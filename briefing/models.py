@@ -121,6 +121,20 @@ class Entity:
     subject: bool = False  # the entity is the subject of its clause
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Figure:
+    """What the parse says of one figure or date entity (its span as the entity's): the noun it
+    counts, the verb that governs it and that verb's subject, all lower case as written."""
+
+    start: int
+    end: int
+    counted: str = ""  # the noun it counts: "people" in "five people were injured"; "" if none
+    verb: str = ""  # the nearest verb above it: "injured"; "" if none
+    subject: str = ""  # that verb's subject ("reactors"), "" when none or the figure's own noun
+    modifiers: tuple[str, ...] = ()  # words qualifying the counted noun: "injured", "active-duty"
+    total: bool = False  # the whole of a part: "six" in "four of the plant's six reactors"
+
+
 MentionKind = Literal["name", "pronoun", "description"]
 
 
@@ -158,6 +172,7 @@ class Reading:
     speech: tuple[Speech, ...]
     subjects: tuple[Mention, ...]  # clause subjects that are names, in reading order
     parsed: int  # the pipeline read the text up to here; beyond, sentences come from rules
+    figures: tuple[Figure, ...] = ()  # the parse of each figure and date entity, in order
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -387,3 +402,7 @@ class Settings:
     max_points: int = 10  # per theme
     max_words: int = 450  # per theme
     model: str | None = None  # spaCy pipeline; None: BRIEFING_SPACY_MODEL, else the default
+    # Where reading and alignment run: "local" (this process), or "dask" (briefing/distributed.py)
+    # on the scheduler at ``scheduler``, else DASK_SCHEDULER_ADDRESS, else a LocalCluster.
+    engine: Literal["local", "dask"] = "local"
+    scheduler: str | None = None

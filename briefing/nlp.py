@@ -15,7 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from briefing.errors import ModelError
-from briefing.models import CleanArticle, Entity, Mention, Reading, Span, Speech
+from briefing.models import CleanArticle, Entity, Figure, Mention, Reading, Span, Speech
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -70,6 +70,10 @@ _IRREGULAR = {
 }  # fmt: skip
 _PROPER = ("NNP", "NNPS")
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+# Entities whose parse facts.py reads: what a figure counts, which verb a date dates.
+FIGURE_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME"})
+_COUNTING = frozenset({"nummod", "quantmod", "compound", "amod", "npadvmod", "nmod"})
+_QUALIFYING = frozenset({"amod", "acl", "relcl", "compound"})
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "messrs"})
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
 _BLANK = re.compile(r"\n[ \t]*\n\s*")
@@ -116,6 +120,7 @@ def read(articles: Sequence[CleanArticle], *, model: str | None = None) -> tuple
     entities: list[list[Entity]] = [[] for _ in articles]
     speech: list[list[Speech]] = [[] for _ in articles]
     subjects: list[list[Mention]] = [[] for _ in articles]
+    figures: list[list[Figure]] = [[] for _ in articles]
     for doc, (i, offset) in nlp.pipe(pieces, as_tuples=True, batch_size=BATCH_SIZE, n_process=n_process):
         if "attribute_ruler" in EXCLUDED:
             # Of what the ruler sets, only this is read below: whitespace is tagged _SP and its
@@ -129,6 +134,7 @@ def read(articles: Sequence[CleanArticle], *, model: str | None = None) -> tuple
         entities[i].extend(_entities(doc, offset))
         speech[i].extend(_speech(doc, offset))
         subjects[i].extend(_subjects(doc, offset))
+        figures[i].extend(_figures(doc, offset))
     name = model_name(nlp)
     return tuple(
         Reading(
@@ -139,6 +145,7 @@ def read(articles: Sequence[CleanArticle], *, model: str | None = None) -> tuple
             speech=tuple(speech[i]),
             subjects=tuple(subjects[i]),
             parsed=_parsed_until(a),
+            figures=tuple(figures[i]),
         )
         for i, a in enumerate(articles)
     )
@@ -229,6 +236,40 @@ def _entities(doc: Doc, offset: int) -> Iterator[Entity]:
             label=ent.label_,
             text=ent.text,
             subject=ent.root.dep_ in SUBJECT_DEPS,
+        )
+
+
+def _figures(doc: Doc, offset: int) -> Iterator[Figure]:
+    """What each figure or date counts and which verb (and subject) it belongs to."""
+    for ent in doc.ents:
+        if ent.label_ not in FIGURE_LABELS:
+            continue
+        root = ent.root
+        anchor = root
+        if root.dep_ in _COUNTING and root.head.tag_.startswith("NN") and root.head.i >= ent.end:
+            anchor = root.head  # "five people", "5,200 active-duty troops"
+        counted = anchor.lower_ if anchor.i != root.i or root.tag_.startswith("NN") else ""
+        verb = anchor
+        for _ in range(8):
+            if verb.tag_.startswith(("VB", "MD")) or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        is_verb = verb.tag_.startswith(("VB", "MD"))
+        own = {*range(ent.start, ent.end), anchor.i}
+        subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i not in own), None)
+        modifiers = tuple(c.lower_ for c in anchor.children if c.dep_ in _QUALIFYING and c.i not in own)
+        if anchor.dep_ in ("acl", "relcl", "amod") and anchor.head.tag_.startswith("NN"):
+            modifiers += (anchor.head.lower_,)
+        above = anchor.head
+        total = anchor.dep_ == "pobj" and above.lower_ == "of" and above.head.tag_ == "CD"
+        yield Figure(
+            start=offset + ent.start_char,
+            end=offset + ent.end_char,
+            counted=counted,
+            verb=verb.lower_ if is_verb else "",
+            subject=subject.lower_ if subject is not None and is_verb else "",
+            modifiers=modifiers,
+            total=total,
         )
 
 

@@ -47,6 +47,14 @@ GENERIC_WORDS = frozenset(
     july august september october november december morning night evening afternoon year-old
     earlier later along""".split()
 )
+# A topic another subject's question already asks about is worth this share of its score: the
+# story's main topic fits several subjects ("the mosque"), but a second one reads better than
+# the same one four times. Excluding it outright gave "What does the grand mean for Brooklyn?".
+TAKEN_TOPIC = 0.5
+# The story's profile counts twice in a topic's score: a subject's passages share incidental
+# words ("husband", "remainder", "territories" on the development stories, with the profile
+# counted once) that the story is not about.
+TOPIC_PROFILE_POWER = 2.0
 # Verbs of a state rather than an act: no question of "why" to ask.
 STATE_VERBS = frozenset("married born named based expected scheduled supposed located aged".split())
 # A topic is a noun: written after a determiner and before punctuation or a function word
@@ -164,6 +172,7 @@ def _entities(
     outlets: dict[str, set[str]] = defaultdict(set)
     count: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = defaultdict(Counter)
+    nominal: dict[str, Counter[str]] = defaultdict(Counter)  # the forms used as nouns
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     held: dict[str, list[Passage]] = defaultdict(list)
     speakers: Counter[str] = Counter()
@@ -183,12 +192,20 @@ def _entities(
                 continue
             if " " not in key and re.search(rf"\b{re.escape(key)}\b", corpus):
                 continue  # "State" of "Secretary of State": a common word the text also writes lower case
+            if _title_use(text, ent, person_words):
+                continue  # "Senate Majority Leader Harry Reid", "Secretary of State Clinton": a title
             the = (ent.label == "ORG" and text[max(0, ent.start - 4) : ent.start].lower() == "the ") or (
                 form.lower().startswith("the ")
             )
             outlets[key].add(passage.outlet)
             count[key] += 1
-            forms[key][("the " if the else "") + form.removeprefix("the ").removeprefix("The ")] += 1
+            written = ("the " if the else "") + form.removeprefix("the ").removeprefix("The ")
+            forms[key][written] += 1
+            following = re.match(r"\s+([a-z]+)", text[ent.end : ent.end + 24])
+            if not (
+                following and following.group(1) not in STOPWORDS and not following.group(1).endswith("ed")
+            ):
+                nominal[key][written] += 1  # not "a senior White House official": an adjective
             labels[key][ent.label] += 1
             if passage not in held[key]:
                 held[key].append(passage)
@@ -198,7 +215,7 @@ def _entities(
     )
     return [
         _Subject(
-            name=forms[k].most_common(1)[0][0],
+            name=_with_article(nominal[k] or forms[k], labels[k].most_common(1)[0][0]),
             key=k,
             forms=tuple(sorted({f.removeprefix("the ") for f in forms[k]}, key=lambda f: (-len(f), f))),
             kind=labels[k].most_common(1)[0][0],
@@ -246,19 +263,27 @@ def _topic(
                 surface[stems[0]][token] += 1
     ranked = sorted(
         (
-            (len(found) * sum(surface[s].values()) ** 0.5 * profile.get(s, 0.0), s)
+            (len(found) * sum(surface[s].values()) ** 0.5 * profile.get(s, 0.0) ** TOPIC_PROFILE_POWER, s)
             for s, found in outlets.items()
         ),
         key=lambda x: (-x[0], x[1]),
     )
     corpus = "\n".join(texts.values()).lower()
-    for _, stem_ in ranked:
+    nouns = [
+        (score * (TAKEN_TOPIC if surface[stem_].most_common(1)[0][0] in taken else 1.0), stem_)
+        for score, stem_ in ranked
+    ]
+    for _, stem_ in sorted(nouns, key=lambda x: (-x[0], x[1])):
         word = surface[stem_].most_common(1)[0][0]
-        if word in taken or "-" in word or not re.search(_DETERMINER + re.escape(word) + _AFTER_NOUN, corpus):
+        if "-" in word or not re.search(_DETERMINER + re.escape(word) + _AFTER_NOUN, corpus):
             continue
-        # "the police" when the text says so more often than not: the topic reads as written.
-        with_the = len(re.findall(rf"\bthe {re.escape(word)}\b", corpus))
-        return f"the {word}" if with_the * 3 >= len(re.findall(rf"\b{re.escape(word)}\b", corpus)) else word
+        if _modifier(word, corpus):
+            continue  # "grand" of "a grand jury", "border" of "border wall": it qualifies a noun
+        # "the announcement", "the emergency": a singular noun takes "the"; a plural ("the
+        # police", "protests") when the text writes it after a determiner a third of the time.
+        determined = len(re.findall(_DETERMINER + re.escape(word) + r"\b", corpus))
+        total = len(re.findall(rf"\b{re.escape(word)}\b", corpus))
+        return f"the {word}" if not word.endswith("s") or determined * 3 >= total else word
     return None
 
 
@@ -336,10 +361,10 @@ def _theme(subject: _Subject, topic: str | None, act: _Act | None) -> ThemeSpec 
         question = f"What has {name} said about {topic}?"
         title = f"{title_name} on {topic}"
     elif subject.kind == "GPE" and topic:
-        question = f"How has {name} responded to {topic}?" if act else f"What does {topic} mean for {name}?"
+        question = f"How has {name} responded to {topic}?" if act else f"How is {name} affected by {topic}?"
         title = f"{title_name} and {topic}"
     elif topic:
-        question = f"What is {_possessive(name)} role in {topic}?"
+        question = f"How is {name} involved in {topic}?"
         title = f"{title_name} and {topic}"
     else:
         return None
@@ -354,6 +379,33 @@ def _theme(subject: _Subject, topic: str | None, act: _Act | None) -> ThemeSpec 
 
 def _about(topic: str | None) -> str:
     return f" over {topic}" if topic else ""
+
+
+def _with_article(forms: Counter[str], label: str) -> str:
+    """An organisation as the text names it, with "the" if it ever takes one ("the White House",
+    though "a senior White House official" drops it); "Congress" never does."""
+    best = forms.most_common(1)[0][0]
+    if label == "ORG" and not best.startswith("the ") and forms[f"the {best}"] * 4 >= forms[best]:
+        return f"the {best}"
+    return best
+
+
+def _modifier(word: str, corpus: str) -> bool:
+    """Whether the text mostly writes the word before another noun-like word ("grand jury")."""
+    after = re.findall(rf"\b{re.escape(word)}\s+([a-z]+)", corpus)
+    total = len(re.findall(rf"\b{re.escape(word)}\b", corpus))
+    qualifying = sum(1 for w in after if w not in STOPWORDS and not w.endswith(("ed", "ly")))
+    return total > 0 and qualifying * 2 > total
+
+
+def _title_use(text: str, ent: Entity, person_words: set[str]) -> bool:
+    """An organisation or place written as part of someone's title: "Senate Majority Leader Harry
+    Reid", "Secretary of State Hillary Clinton"."""
+    before = text[max(0, ent.start - 30) : ent.start]
+    after = re.match(r"\s+(?:[A-Z][\w.’'-]*\s+){0,3}([A-Z][\w’'-]*)", text[ent.end : ent.end + 60])
+    if after and after.group(1).lower().rstrip("’'s") in person_words:
+        return True
+    return bool(re.search(r"\b[A-Z][a-z]+ of (?:the )?$", before)) and ent.label == "ORG"
 
 
 def _possessive(name: str) -> str:

@@ -213,7 +213,7 @@ def parse(
             return None
         weekday = _WEEKDAYS[m["weekday"]]
         back = (published.weekday() - weekday) % 7
-        if m["next"] or (not m["last"] and _FUTURE.search(before)):
+        if m["next"] or (not m["last"] and _FUTURE.search(_closed_quotes_out(before))):
             # "will vote Friday" in a Friday paper is that day; "next Friday" is a week on.
             ahead = (weekday - published.weekday()) % 7 or (7 if m["next"] else 0)
             date = published + dt.timedelta(days=ahead)
@@ -254,6 +254,16 @@ def parse(
     if m := _YEAR_ALONE.fullmatch(value):
         return When(date=dt.date(int(m["year"]), 1, 1), precision="year")
     return None
+
+
+_QUOTATION = re.compile(r"“[^“”]*”|\"[^\"]*\"")
+
+
+def _closed_quotes_out(before: str) -> str:
+    """The text before a date without the quotations closed in it: in "“I will resign,” he said
+    Friday" the "will" is the remark's, and Friday is when it was said (past, not next week).
+    A quotation still open holds the date, and its tense is the date's."""
+    return _QUOTATION.sub(" ", before)
 
 
 def _relative(text: str) -> bool:

@@ -110,3 +110,12 @@ def test_only_the_nlp_module_imports_spacy() -> None:
         if re.search(r"^\s*(import spacy|from spacy)", path.read_text(encoding="utf-8"), re.MULTILINE)
     ]
     assert importers == ["nlp.py"]
+
+
+def test_figures_carry_the_noun_they_count_and_their_verb() -> None:
+    text = "Five people were injured. Four of the plant's six reactors have seen fires.\n"
+    [reading] = pipeline.read_articles([make_article(text, title="")]).readings
+    figures = {text[f.start : f.end].lower(): f for f in reading.figures}
+    assert (figures["five"].counted, figures["five"].verb) == ("people", "injured")
+    assert figures["six"].total and figures["six"].counted == "reactors"
+    assert not figures["four"].total

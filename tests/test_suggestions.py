@@ -4,6 +4,7 @@ places, whose terms select passages once pasted into the manifest."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import tomllib
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from briefing import pipeline, suggestions
-from briefing.models import Settings
+from briefing.models import Entity, Settings
 from tests.conftest import CORPUS
 
 STORIES = Path(__file__).resolve().parents[2] / "shared" / "stories"
@@ -82,3 +83,22 @@ def test_default_corpus_suggestions_ask_about_its_main_people_and_places(tmp_pat
     subjects = {t.terms[0] for t in suggested}
     assert subjects & {"Sergey Lavrov", "Zamir Kabulov", "Dmitry Zhirnov"}
     assert subjects & {"Russia", "Moscow", "the Taliban", "Taliban"}
+
+
+@pytest.mark.parametrize("folder", _cases(), ids=lambda p: p.name)
+def test_questions_name_their_topic_as_a_reader_would(folder: Path, tmp_path: Path) -> None:
+    corpus = _without_themes(folder, tmp_path / folder.name)
+    for theme in pipeline.suggest_themes(corpus, count=4, settings=SETTINGS):
+        # "said about the announcement", never "said about announcement" or "role in critique"
+        assert not re.search(r"\b(?:about|in|by|to) (?!the )[a-z]+[^s]\?$", theme.question), theme.question
+        assert "role in" not in theme.question
+
+
+def test_a_title_is_no_subject() -> None:
+    text = "Senate Majority Leader Harry Reid spoke. Secretary of State Hillary Clinton flew in."
+    reid = Entity(start=0, end=6, label="ORG", text="Senate")
+    state = Entity(start=text.index("State"), end=text.index("State") + 5, label="ORG", text="State")
+    assert suggestions._title_use(text, reid, {"harry", "reid"})
+    assert suggestions._title_use(text, state, {"hillary", "clinton"})
+    senate = "The Senate voted on the bill."
+    assert not suggestions._title_use(senate, Entity(start=4, end=10, label="ORG", text="Senate"), set())

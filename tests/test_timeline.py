@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from briefing import export, pipeline, timeline
-from briefing.models import Alignment, Article, Cluster, Entity, Passage, Reading, Settings
+from briefing.models import Alignment, Article, Cluster, Entity, Passage, Reading, Settings, Span
 from tests.conftest import ROOT, Built, make_article
 
 STORIES = Path(os.environ.get("BRIEFING_STORIES", ROOT.parent / "shared" / "stories"))
@@ -48,6 +48,11 @@ def _parse(text: str, published: dt.date | None = FRIDAY, before: str = "", afte
         # The future: the next such weekday.
         ("Tuesday", "The House will vote on ", "2021-08-24 day Tuesday"),
         ("next Friday", "", "2021-08-27 day next Friday"),
+        # A remark's "will" is not the clause of its date: said on the day, in the past.
+        ("Wednesday", "“I will not seek re-election,” Farenthold said ", "2021-08-18 day Wednesday"),
+        ("Wednesday", '"We will win this fight," she told reporters on ', "2021-08-18 day Wednesday"),
+        # Inside a quotation still open, the date takes the quotation's tense.
+        ("Tuesday", "“We will vote on ", "2021-08-24 day Tuesday"),
     ],
 )
 def test_parse_places_explicit_and_relative_dates(text: str, before: str, expected: str) -> None:
@@ -95,7 +100,9 @@ def _story(
     for outlet, text in texts.items():
         article = replace(make_article(text, outlet=outlet), published=published.get(outlet))
         articles.append(article)
-        entities, sentences, at = [], [], 0
+        entities: list[Entity] = []
+        sentences: list[Span] = []
+        at = 0
         for n, line in enumerate(text.split("\n")):
             passages.append(
                 Passage(
