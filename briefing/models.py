@@ -122,6 +122,15 @@ class Entity:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Arc:
+    """One step up the dependency parse: a token's relation to its head, and the head's tag."""
+
+    dep: str  # "pobj", "prep", "npadvmod", "relcl", ... (the pipeline's labels)
+    head: str  # the head's fine-grained tag: "IN", "NN", "VBD", ...
+    word: str  # the head as written, lower case: "on", "statement", "said"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Figure:
     """What the parse says of one figure or date entity (its span as the entity's): the noun it
     counts, the verb that governs it and that verb's subject, all lower case as written."""
@@ -133,6 +142,9 @@ class Figure:
     subject: str = ""  # that verb's subject ("reactors"), "" when none or the figure's own noun
     modifiers: tuple[str, ...] = ()  # words qualifying the counted noun: "injured", "active-duty"
     total: bool = False  # the whole of a part: "six" in "four of the plant's six reactors"
+    # The arcs from the entity's root up to its sentence's root: ("pobj", "IN"), ("prep", "VBD")
+    # is "on Friday" under the main verb; a "relcl" or a noun head on the way makes it background.
+    path: tuple[Arc, ...] = ()
 
 
 MentionKind = Literal["name", "pronoun", "description"]

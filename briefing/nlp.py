@@ -15,7 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from briefing.errors import ModelError
-from briefing.models import CleanArticle, Entity, Figure, Mention, Reading, Span, Speech
+from briefing.models import Arc, CleanArticle, Entity, Figure, Mention, Reading, Span, Speech
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -72,6 +72,8 @@ _PROPER = ("NNP", "NNPS")
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # Entities whose parse facts.py reads: what a figure counts, which verb a date dates.
 FIGURE_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME"})
+# A date's path to its sentence's root is rarely past 8 arcs; 16 bounds a run-on parse.
+MAX_PATH = 16
 _COUNTING = frozenset({"nummod", "quantmod", "compound", "amod", "npadvmod", "nmod"})
 _QUALIFYING = frozenset({"amod", "acl", "relcl", "compound"})
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "messrs"})
@@ -270,7 +272,17 @@ def _figures(doc: Doc, offset: int) -> Iterator[Figure]:
             subject=subject.lower_ if subject is not None and is_verb else "",
             modifiers=modifiers,
             total=total,
+            path=_path(root),
         )
+
+
+def _path(token: Token) -> tuple[Arc, ...]:
+    """The arcs from ``token`` up to its sentence's root (at most MAX_PATH of them)."""
+    arcs: list[Arc] = []
+    while token.head.i != token.i and len(arcs) < MAX_PATH:
+        arcs.append(Arc(dep=token.dep_, head=token.head.tag_, word=token.head.lower_))
+        token = token.head
+    return tuple(arcs)
 
 
 def _speech(doc: Doc, offset: int) -> Iterator[Speech]:

@@ -14,7 +14,11 @@
 2. What is not an event is skipped: ages ("50 years old"), durations ("for two years"), ranges
    ("1996 to 2007"), decades, seasons, habits ("Sundays"), deadlines ("by Friday", "until
    2015"), a bare year or month that is not the time of something ("the 2012 election" dates
-   nothing; "in 2012" does).
+   nothing; "in 2012" does). A date dates its sentence only as the time of the sentence's main
+   event, read off the parse's arcs from the date up (``clauses``): one in a relative clause or
+   qualifying a noun that frames nothing is background ("the rage ignited by the shooting on
+   Aug. 9"); a weekday or relative date inside a quotation is the speaker's; a year or month of
+   a present "is" ("There are overlaps ... in 1996") compares, and dates nothing.
 3. One event per date and claim: mentions of one date in passages of one cluster, or in passages
    worded alike, are one event citing every passage and outlet.
 """
@@ -27,7 +31,18 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from briefing.models import Alignment, Article, DatePrecision, Entity, Event, Passage, Reading, Timeline
+from briefing import clauses
+from briefing.models import (
+    Alignment,
+    Article,
+    DatePrecision,
+    Entity,
+    Event,
+    Figure,
+    Passage,
+    Reading,
+    Timeline,
+)
 from briefing.text import MONTHS, words
 
 # The section is shown when the story has at least this many dated events: fewer is not a
@@ -89,12 +104,18 @@ _FUTURE = re.compile(
     r"plans?\s+to|(?:is|are)\s+to|to\s+be\s+held)\b[^.;]*$",
     re.IGNORECASE,
 )
+# "The election is Thursday", "the vote is on Friday": a present "is" right before a weekday
+# schedules it (a day that has passed "was").
+_SCHEDULED = re.compile(r"\b(?:is|are)(?:\s+(?:on|for|set\s+for|scheduled\s+for))?\s*$", re.IGNORECASE)
 # "Sept. 11" names the 2001 attacks when one of these follows it.
 _ATTACKS = re.compile(
     r"\W*(?:attacks?|terror|hijack|victims|survivors|families|memorial|commission|responders)", re.IGNORECASE
 )
 # "more people ... today than ever before": today as nowadays, no day.
 _COMPARED = re.compile(r"\s+than\b")
+# "While Russia supplied help ... starting in 1995, today Russia did not": today as nowadays,
+# set against a year of the same sentence.
+_YEAR_OF_EVENT = re.compile(r"\b(?:in|since)\s+(?:1[6-9]\d\d|20\d\d)\b")
 _PRECISION_RANK = {"year": 0, "month": 1, "week": 2, "day": 3}
 
 
@@ -123,6 +144,8 @@ def build(alignment: Alignment, *, articles: Sequence[Article], readings: Sequen
     ``alignment`` holds the passages that were aligned (a reprint's copies left out).
     """
     published = {a.id: a.published for a in articles}
+    texts = {a.id: a.text for a in articles}
+    parses = {(r.doc, f.start, f.end): f for r in readings for f in r.figures}
     known = [d for d in published.values() if d is not None]
     story_date = max(known) if known else None
     cluster_of = {pid: c.id for c in alignment.clusters for pid in c.passages}
@@ -133,6 +156,9 @@ def build(alignment: Alignment, *, articles: Sequence[Article], readings: Sequen
     unplaced: set[str] = set()
     for passage, ent in _dated_entities(alignment.passages, readings):
         if len(passage.text.split()) < MIN_WORDS or passage.id in unplaced:
+            continue
+        figure = parses.get((passage.doc, ent.start, ent.end))
+        if not _dates_event(figure, texts[passage.doc], ent.start, relative=_relative(ent.text)):
             continue
         if published.get(passage.doc) is None and _relative(ent.text):
             # "on Saturday ... the worst since 1979": what the passage reports happened on a
@@ -147,7 +173,7 @@ def build(alignment: Alignment, *, articles: Sequence[Article], readings: Sequen
             before=passage.text[: ent.start - passage.start],
             after=passage.text[ent.end - passage.start :],
         )
-        if when is None:
+        if when is None or (when.precision in ("month", "year") and clauses.present_state(figure)):
             continue
         held = dated.get(passage.id)
         if held is not None and _PRECISION_RANK[held.when.precision] >= _PRECISION_RANK[when.precision]:
@@ -213,7 +239,8 @@ def parse(
             return None
         weekday = _WEEKDAYS[m["weekday"]]
         back = (published.weekday() - weekday) % 7
-        if m["next"] or (not m["last"] and _FUTURE.search(_closed_quotes_out(before))):
+        future = _FUTURE.search(_closed_quotes_out(before)) or _SCHEDULED.search(before)
+        if m["next"] or (not m["last"] and future):
             # "will vote Friday" in a Friday paper is that day; "next Friday" is a week on.
             ahead = (weekday - published.weekday()) % 7 or (7 if m["next"] else 0)
             date = published + dt.timedelta(days=ahead)
@@ -222,6 +249,8 @@ def parse(
         return When(date=date, precision="day", resolved_from=raw)
     if value in _RELATIVE_DAY:
         if published is None or _COMPARED.match(after):
+            return None
+        if value == "today" and _YEAR_OF_EVENT.search(before + " " + after):
             return None
         date = published + dt.timedelta(days=_RELATIVE_DAY[value])
         return When(date=date, precision="day", resolved_from=raw)
@@ -264,6 +293,18 @@ def _closed_quotes_out(before: str) -> str:
     Friday" the "will" is the remark's, and Friday is when it was said (past, not next week).
     A quotation still open holds the date, and its tense is the date's."""
     return _QUOTATION.sub(" ", before)
+
+
+def _dates_event(figure: Figure | None, text: str, start: int, *, relative: bool) -> bool:
+    """Whether a date, at ``start`` in its article's ``text``, dates its sentence's event: not
+    background in the parse (``clauses.main_clause``) and, when ``relative`` (a weekday,
+    "yesterday"), not inside a quotation: a remark's "yesterday" is the day before it was said, which the
+    attribution dates if anything does (then that date is the sentence's). A date written out
+    means the same whoever says it ("in 1783" in a historian's words). Without a parse, only
+    the quotation is checked."""
+    if relative and clauses.quoted(text, start):
+        return False
+    return figure is None or clauses.main_clause(figure.path)
 
 
 def _relative(text: str) -> bool:

@@ -119,3 +119,19 @@ def test_figures_carry_the_noun_they_count_and_their_verb() -> None:
     assert (figures["five"].counted, figures["five"].verb) == ("people", "injured")
     assert figures["six"].total and figures["six"].counted == "reactors"
     assert not figures["four"].total
+
+
+def test_date_figures_carry_their_path_up_to_the_sentence_root() -> None:
+    text = (
+        "The senator resigned on Friday. "
+        "Officials met people who told them about the shooting of a teenager on Aug. 9.\n"
+    )
+    [reading] = pipeline.read_articles([make_article(text, title="")]).readings
+    paths = {text[f.start : f.end]: f.path for f in reading.figures}
+    assert [(a.dep, a.head, a.word) for a in paths["Friday"]] == [
+        ("pobj", "IN", "on"),
+        ("prep", "VBD", "resigned"),
+    ]
+    # The second date hangs on a noun inside a relative clause: the timeline's background.
+    assert any(a.dep == "relcl" for a in paths["Aug. 9"])
+    assert all(len(path) <= nlp.MAX_PATH for path in paths.values())
