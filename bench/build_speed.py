@@ -1,43 +1,140 @@
-"""Time `briefing build` on a corpus against the floor: a bare WeasyPrint render of a one-line page.
+"""Time `briefing build` against WeasyPrint alone, in fresh processes, with the issue's ratios.
 
-Both run in fresh processes (imports included), best of N runs each.
-Usage: python bench/build_speed.py [CORPUS] [--runs N]. Target: build <= 2x the floor.
+For the default corpus and a synthetic corpus (bench/synthetic.py, 50 articles by default) it
+times, round robin so that a busy machine slows every command alike:
+
+- the build (`python -m briefing build CORPUS`), as a user runs it;
+- the same build laid out in one process (the two-process layout switched off);
+- WeasyPrint alone rendering the build's own HTML (briefing.html, its stylesheet and fonts) in
+  a fresh process: `import weasyprint; HTML(...).write_pdf(...)`, nothing of briefing's;
+- once per round: the floor, a bare one-line WeasyPrint render, and `briefing --version`.
+
+It prints the median (and best) of each, the ratios build / same-HTML render and build / floor
+(targets: at most 1.0x and 4.5x), `--version` (target under 0.3 s), and one build's `--timings`.
+Usage: python bench/build_speed.py [CORPUS] [--runs N] [--articles N] [--no-synthetic]
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
-FLOOR = "import weasyprint; weasyprint.HTML(string='<p>One line.</p>').write_pdf('{out}/floor.pdf')"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import generate  # noqa: E402 (bench/ is not a package)
+
+DATE = "2026-01-01"
+FLOOR = "import sys, weasyprint; weasyprint.HTML(string='<p>One line.</p>').write_pdf(sys.argv[1])"
+# WeasyPrint alone on the build's HTML: the stylesheet and fonts it links come from templates/.
+SAME_HTML = (
+    "import sys, weasyprint; "
+    "weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3])"
+)
+# The build with the two-process layout switched off, as on a one-core machine.
+ONE_PROCESS = (
+    "import sys; from briefing import press; press.can_split = lambda: False; "
+    "from briefing.cli import main; sys.argv = ['briefing', *sys.argv[1:]]; main()"
+)
 
 
-def best_of(command: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - started)
-    return min(times)
+def timed(command: list[str]) -> float:
+    """Wall seconds of one run of ``command`` (which must succeed)."""
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, cwd=ROOT)
+    took = time.perf_counter() - started
+    if result.returncode not in (0, 3):  # 3: built, some files skipped
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr.decode()}")
+    return took
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", default="corpus")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5, help="rounds (default 5)")
+    parser.add_argument("--articles", type=int, default=50, help="articles in the synthetic corpus")
+    parser.add_argument("--no-synthetic", action="store_true", help="time the given corpus only")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as out:
-        floor = best_of([sys.executable, "-c", FLOOR.format(out=out)], args.runs)
-        build = best_of(
-            [sys.executable, "-m", "briefing", "build", args.corpus, "--out", out, "--date", "2026-01-01"],
-            args.runs,
-        )
-    print(f"floor (bare WeasyPrint, one line): {floor:.2f}s")
-    print(f"briefing build {args.corpus}: {build:.2f}s")
-    print(f"ratio: {build / floor:.2f}x (target <= 2x)")
+    python = sys.executable
+    templates = str(ROOT / "templates") + "/"
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        corpora = {"default corpus": Path(args.corpus).resolve()}
+        if not args.no_synthetic:
+            generate(work / "synthetic", args.articles)
+            corpora[f"synthetic, {args.articles} articles"] = work / "synthetic"
+        commands: dict[str, list[str]] = {
+            "floor: one-line render": [python, "-c", FLOOR, str(work / "floor.pdf")],
+            "briefing --version": [python, "-m", "briefing", "--version"],
+        }
+        for n, (name, folder) in enumerate(corpora.items()):
+            out = work / f"out{n}"
+            build = ["build", str(folder), "--out", str(out), "--date", DATE]
+            subprocess.run([python, "-m", "briefing", *build], check=False, capture_output=True, cwd=ROOT)
+            commands[f"{name}: build"] = [python, "-m", "briefing", *build]
+            commands[f"{name}: build, one process"] = [
+                python,
+                "-c",
+                ONE_PROCESS,
+                *build[:3],
+                str(work / f"one{n}"),
+                *build[4:],
+            ]
+            commands[f"{name}: WeasyPrint alone, same HTML"] = [
+                python,
+                "-c",
+                SAME_HTML,
+                str(out / "briefing.html"),
+                templates,
+                str(work / f"same{n}.pdf"),
+            ]
+        seconds: dict[str, list[float]] = {name: [] for name in commands}
+        for round_ in range(args.runs):
+            for name, command in commands.items():
+                seconds[name].append(timed(command))
+            print(f"round {round_ + 1}/{args.runs} done", file=sys.stderr, flush=True)
+        median = {name: statistics.median(values) for name, values in seconds.items()}
+        print(f"median (best) of {args.runs} interleaved runs, wall seconds, fresh processes:")
+        for name, values in seconds.items():
+            print(f"  {name:<58} {median[name]:6.2f}  ({min(values):.2f})")
+        floor = median["floor: one-line render"]
+        print("ratios of medians:")
+        for name in corpora:
+            build = median[f"{name}: build"]
+            alone = median[f"{name}: WeasyPrint alone, same HTML"]
+            one = median[f"{name}: build, one process"]
+            print(
+                f"  {name}: build / WeasyPrint alone on its HTML {build / alone:.2f}x (target <= 1.0);"
+                f" build / floor {build / floor:.2f}x (target <= 4.5);"
+                f" one-process build / build {one / build:.2f}x"
+            )
+        version = median["briefing --version"]
+        print(f"  briefing --version {version:.2f} s (target < 0.3)")
+        for n, (name, folder) in enumerate(corpora.items()):
+            report = subprocess.run(
+                [
+                    python,
+                    "-m",
+                    "briefing",
+                    "build",
+                    str(folder),
+                    "--out",
+                    str(work / f"t{n}"),
+                    "--date",
+                    DATE,
+                    "--timings",
+                ],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            )
+            table = report.stderr[report.stderr.find("where the time went") :]
+            print(f"\n{name}: briefing build --timings\n{table.rstrip()}")
     return 0
 
 

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing import corpus, evaluation, pipeline
+from briefing import anchors, corpus, evaluation, pipeline
 from briefing.models import Passage
 
 GOLD = Path("tests/data/gold-dev.json")
@@ -18,6 +18,7 @@ class DevCorpus:
     passages: list[Passage]
     gold: evaluation.Gold
     claims: list[frozenset[str]]  # the annotated claims each passage states
+    anchors: anchors.Anchors  # built from the NLP pass as the pipeline builds them
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def load(gold_path: Path, folder: Path) -> DevCorpus:
     """Load, clean and split the corpus as `briefing` does, and map the annotation onto it."""
     loaded = corpus.load(folder)
-    passages = list(pipeline.read_articles(loaded.articles).passages)
+    read = pipeline.read_articles(loaded.articles)
+    passages = list(read.passages)
     gold = evaluation.load_gold(gold_path, loaded.articles)
-    return DevCorpus(passages=passages, gold=gold, claims=[evaluation.claims_of(p, gold) for p in passages])
+    return DevCorpus(
+        passages=passages,
+        gold=gold,
+        claims=[evaluation.claims_of(p, gold) for p in passages],
+        anchors=anchors.build(passages, read.readings),
+    )

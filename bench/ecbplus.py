@@ -8,8 +8,9 @@ different events (Tara Reid enters rehab in 2008 / Lindsay Lohan in 2013). For e
 corpus holds both sub-topics' articles, copied without a manifest under names that make each file
 its own outlet (ECB+ has one outlet per document; under their own names 42 of the 496 files would
 share a label taken from their headline's first words, and the aligner never links one outlet's
-passages). It is read (`pipeline.read_articles`) and aligned (`alignment.align`) as `briefing`
-does, and each passage is mapped to the ECB+ sentence (one per line) it overlaps most. Reported:
+passages). It is read (`pipeline.read_articles`) and aligned (`alignment.align`, with the entity
+anchors `anchors.build` makes of the readings) as `briefing` does, and each passage is mapped to
+the ECB+ sentence (one per line) it overlaps most. Reported:
 
 - links: cross-outlet passage pairs within predicted clusters (as bench/evaluate.py counts them);
 - cross-event: links whose passages come from different sub-topics, wrong by construction, as a
@@ -21,8 +22,8 @@ does, and each passage is mapped to the ECB+ sentence (one per line) it overlaps
   between their passages; cluster recall: gold clusters that some right link touches.
 
 Reading is the slow part (spaCy, about a minute for all 21 topics on one free core), so the
-passages of each topic are cached in a temp folder, keyed by the files and the source of the
-reading modules; alignment always runs afresh.
+passages of each topic (and its readings' entities and speech) are cached in a temp folder, keyed
+by the files and the source of the reading modules; alignment always runs afresh.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from briefing import alignment, corpus, nlp, pipeline  # noqa: E402
-from briefing.models import Alignment, Passage  # noqa: E402
+from briefing import alignment, anchors, corpus, nlp, pipeline  # noqa: E402
+from briefing.models import Alignment, Entity, Mention, Passage, Reading, Span, Speech  # noqa: E402
 
 GOLD = ROOT.parent / "shared" / "gold" / "ecbplus-dev"
 SUBTOPICS = ("ecb", "ecbplus")
@@ -151,8 +152,8 @@ def measure_topic(gold: Path, topic: int, *, cache: Path | None = CACHE) -> Topi
     started = time.perf_counter()
     stories = [f"t{topic:02d}-{sub}" for sub in SUBTOPICS]
     sentences = {story: _sentences(gold, story) for story in stories}
-    passages, mapped, articles = _passages(gold, stories, sentences, cache=cache)
-    aligned = alignment.align(passages)
+    passages, mapped, articles, readings = _passages(gold, stories, sentences, cache=cache)
+    aligned = alignment.align(passages, anchors=anchors.build(passages, readings))
     elapsed = time.perf_counter() - started
     return _score(
         topic,
@@ -283,9 +284,9 @@ def _copy_name(story: str, path: Path) -> str:
 
 def _passages(
     gold: Path, stories: Sequence[str], sentences: dict[str, dict[str, list[Sentence]]], *, cache: Path | None
-) -> tuple[list[Passage], dict[str, Sentence], int]:
+) -> tuple[list[Passage], dict[str, Sentence], int, list[Reading]]:
     """The topic's passages as `briefing` reads them, passage id -> the sentence it overlaps most,
-    and the number of articles read."""
+    the number of articles read, and the readings (entities and speech only when cached)."""
     sources = [
         (story, path) for story in stories for path in sorted((gold / "stories" / story).glob("*.txt"))
     ]
@@ -295,6 +296,7 @@ def _passages(
         data = json.loads(cached.read_text(encoding="utf-8"))
         passages = [Passage(**p) for p in data["passages"]]
         origin = {doc: (story, name) for doc, (story, name) in data["origin"].items()}
+        readings = [_reading(r) for r in data["readings"]]
     else:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -307,11 +309,16 @@ def _passages(
             if len(set(outlets)) != len(outlets) or loaded.skipped:
                 print(f"{stories}: {len(outlets)} articles, {len(set(outlets))} outlets, "
                       f"skipped {list(loaded.skipped)}", file=sys.stderr)  # fmt: skip
-            passages = list(pipeline.read_articles(loaded.articles).passages)
+            read = pipeline.read_articles(loaded.articles)
+            passages, readings = list(read.passages), list(read.readings)
             origin = {a.id: back[a.path] for a in loaded.articles}
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
-            payload = {"passages": [_as_dict(p) for p in passages], "origin": origin}
+            payload = {
+                "passages": [_as_dict(p) for p in passages],
+                "origin": origin,
+                "readings": [_reading_dict(r) for r in readings],
+            }
             cached.write_text(json.dumps(payload), encoding="utf-8")
     mapped: dict[str, Sentence] = {}
     for p in passages:
@@ -319,15 +326,54 @@ def _passages(
         best = max(sentences[story][name], key=lambda s: min(s.end, p.end) - max(s.start, p.start))
         if min(best.end, p.end) > max(best.start, p.start):
             mapped[p.id] = best
-    return passages, mapped, len(origin)
+    return passages, mapped, len(origin), readings
 
 
 def _as_dict(p: Passage) -> dict[str, object]:
     return {f: getattr(p, f) for f in Passage.__slots__}
 
 
+def _reading_dict(r: Reading) -> dict[str, object]:
+    """What the anchors read of a Reading (entities, speech), as JSON."""
+
+    def speech(s: Speech) -> dict[str, object]:
+        speaker = None if s.speaker is None else {f: getattr(s.speaker, f) for f in Mention.__slots__}
+        clause = [s.clause.start, s.clause.end]
+        return {"start": s.start, "end": s.end, "lemma": s.lemma, "clause": clause, "speaker": speaker}
+
+    return {
+        "doc": r.doc,
+        "model": r.model,
+        "entities": [{f: getattr(e, f) for f in Entity.__slots__} for e in r.entities],
+        "speech": [speech(s) for s in r.speech],
+    }
+
+
+def _reading(data: dict[str, object]) -> Reading:
+    entities = [Entity(**e) for e in data["entities"]]  # type: ignore[attr-defined]
+    speech = [
+        Speech(
+            start=s["start"],
+            end=s["end"],
+            lemma=s["lemma"],
+            clause=Span(start=s["clause"][0], end=s["clause"][1]),
+            speaker=None if s["speaker"] is None else Mention(**s["speaker"]),
+        )
+        for s in data["speech"]  # type: ignore[attr-defined]
+    ]
+    return Reading(
+        doc=str(data["doc"]),
+        model=str(data["model"]),
+        sentences=(),
+        entities=tuple(entities),
+        speech=tuple(speech),
+        subjects=(),
+        parsed=0,
+    )
+
+
 def _cache_key(sources: Sequence[tuple[str, Path]]) -> str:
-    digest = hashlib.sha256(os.environ.get(nlp.MODEL_ENV, "").encode() + b"\0")
+    digest = hashlib.sha256(os.environ.get(nlp.MODEL_ENV, "").encode() + b"\0readings\0")
     for module in READING_MODULES:
         digest.update((ROOT / "briefing" / f"{module}.py").read_bytes())
     for story, path in sources:

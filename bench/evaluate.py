@@ -25,7 +25,7 @@ def main() -> int:
     dev = dev_data.load(args.gold, args.corpus)
     passages, gold = dev.passages, dev.gold
     started = time.perf_counter()
-    result = alignment.align(passages)
+    result = alignment.align(passages, anchors=dev.anchors)
     elapsed = time.perf_counter() - started
     scores = evaluation.score(result, gold)
     if args.verbose:

@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 
 from briefing import alignment, evaluation
-from briefing.pairs import Profile, Vocabulary, probabilities
-from briefing.text import words
+from briefing.pairs import Vocabulary, probabilities
 
 sys.path.insert(0, str(Path(__file__).parent))
 import dev_data
@@ -28,10 +27,13 @@ def main() -> int:
     dev = dev_data.load(args.gold, args.corpus)
     passages = dev.passages
     claims = {p.id: c for p, c in zip(passages, dev.claims, strict=True)}
-    parsed = [words(p.text) for p in passages]
-    indexed = [alignment.index_tokens(w) for w in parsed]
+    # As alignment.align builds them, with the entity anchors the pipeline gives it.
+    prepared = [alignment.prepare(p, dev.anchors.get(p.id)) for p in passages]
+    indexed = [tokens for _, tokens in prepared]
     vocabulary = Vocabulary.build(indexed)
-    profiles = [Profile.of(w, vocabulary) for w in parsed]
+    profiles = [
+        u.profile for u in alignment.make_units(passages, [w for w, _ in prepared], vocabulary, dev.anchors)
+    ]
     outlets = [p.outlet for p in passages]
     candidates = set(alignment.candidate_pairs(indexed, outlets, vocabulary))
     every = [

@@ -28,7 +28,7 @@ def main() -> int:
         return 0
     msrp = as_corpus(read_msrp(args.msrp))
     started = time.perf_counter()
-    result = alignment.align(msrp.passages)
+    result = alignment.align(msrp.passages, anchors=msrp.anchors)
     elapsed = time.perf_counter() - started
     by_id = {p.id: p for p in msrp.passages}
     linked = {

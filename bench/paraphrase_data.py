@@ -6,8 +6,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing import corpus, pipeline
-from briefing.models import Passage
+from briefing import anchors, corpus, pipeline
+from briefing.models import Passage, Reading
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,8 @@ class MsrpCorpus:
     labels: list[int]
     passages: list[Passage]
     row_of: dict[str, int]  # passage id -> pair index
+    anchors: anchors.Anchors  # built from the NLP pass as the pipeline builds them
+    readings: tuple[Reading, ...]  # the NLP pass's, which the anchors come from
 
 
 def read_msrp(path: Path) -> list[tuple[int, str, str]]:
@@ -37,7 +39,8 @@ def as_corpus(rows: list[tuple[int, str, str]]) -> MsrpCorpus:
         Path(folder, "one.txt").write_text("".join(a + "\n\n" for _, a, _ in rows), encoding="utf-8")
         Path(folder, "two.txt").write_text("".join(b + "\n\n" for _, _, b in rows), encoding="utf-8")
         loaded = corpus.load(Path(folder))
-    passages = list(pipeline.read_articles(loaded.articles).passages)
+    read = pipeline.read_articles(loaded.articles)
+    passages = list(read.passages)
     row_of: dict[str, int] = {}
     for article in loaded.articles:
         starts = [0]
@@ -48,7 +51,13 @@ def as_corpus(rows: list[tuple[int, str, str]]) -> MsrpCorpus:
         for p in passages:
             if p.doc == article.id:
                 row_of[p.id] = bisect.bisect_right(starts, p.start) - 1
-    return MsrpCorpus(labels=[label for label, _, _ in rows], passages=passages, row_of=row_of)
+    return MsrpCorpus(
+        labels=[label for label, _, _ in rows],
+        passages=passages,
+        row_of=row_of,
+        anchors=anchors.build(passages, read.readings),
+        readings=read.readings,
+    )
 
 
 def is_pair(msrp: MsrpCorpus, a: Passage, b: Passage) -> bool:

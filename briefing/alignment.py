@@ -1,11 +1,15 @@
 """Align passages across outlets: candidate index, calibrated pair scores, competitive linking.
 
-1. Candidates come from an inverted index over content stems, skipping stems too common to
-   tell claims apart, so the cost grows with the number of rare shared words, not all pairs.
+1. Candidates come from an inverted index over content stems (and the figures the NLP pass
+   read, with their units: ``anchors.py``), skipping stems too common to tell claims apart, so
+   the cost grows with the number of rare shared words, not all pairs.
 2. Each candidate pair gets a probability of "same claim" from a logistic model over a few
-   signals (see ``pairs.py``), calibrated on MSRP and the annotated dev claims.
+   signals (see ``pairs.py``): words, figures, names, quotes, and the entity anchors when the
+   pipeline passes them, calibrated on ECB+ dev, MSRP and the annotated dev claims.
 3. A link needs that probability, and either mutual preference between the two outlets or a
-   high score; clusters grow only while every member still matches the others.
+   high score, and its two articles must share enough of their own names (CONTEXT_GATE);
+   clusters grow only while every member still matches the others and no two members state
+   different dates or figures.
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ from __future__ import annotations
 import gc
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
+from briefing.anchors import NONE, Anchors, PassageAnchors
 from briefing.models import Alignment, Cluster, Link, Match, Passage
-from briefing.pairs import Profile, Vocabulary, probabilities, probability
+from briefing.pairs import Profile, Vocabulary, conflicting, context_apart, probabilities, probability
 from briefing.text import Words, words
 
 # Candidate generation. A stem in more than this share of passages (and more than
@@ -56,7 +61,9 @@ MIN_CONTENT_WORDS = 4
 # corpus). LINK: mutual-best pairs at or above it are linked. 0.12 finds 9 of 38 dev claims
 # at link precision 0.30 (0.75 among annotated passages; the other half of the annotation is
 # withheld) with MSRP accuracy 0.72 / F1 0.82; 0.5 reaches MSRP accuracy 0.74-0.75 but finds
-# almost no dev claim: loose cross-outlet paraphrase scores low on every lexical signal.
+# almost no dev claim: loose cross-outlet paraphrase scores low on every lexical signal. Out of
+# sample on ECB+ dev (bench/ecbplus.py; the model never saw it), with CONTEXT_GATE 0.8: 0.12
+# gives cross-event links 0.031, annotated precision 0.963, pair recall 0.046.
 LINK_THRESHOLD = 0.12
 # STRONG: a pair this likely is linked even when one side prefers another passage (a story
 # that states one fact twice); 0.7 gained 1.6 points of MSRP accuracy over 0.85.
@@ -64,6 +71,18 @@ STRONG_THRESHOLD = 0.7
 # Merging two groups needs every cross pair to reach MERGE_MIN and their mean to reach the
 # link threshold, which stops chains a-b-c where a and c say different things.
 MERGE_MIN = 0.1
+# Passages of two articles that share less than this share of their own names and years
+# (anchors.context: those some but not most articles state) come from accounts of different
+# events more often than not: on ECB+ dev, 77 % of the candidate pairs between a topic's two
+# events and 13 % of its same-event pairs reach 0.8 apart. Such a pair is linked only when
+# STRONG. Only corpora of anchors.CONTEXT_MIN_ARTICLES
+# articles or more have contexts. Measured with bench/ecbplus.py (21 topics): cross-event links
+# 0.055 -> 0.031 of all links, annotated precision 0.948 -> 0.963, pair recall 0.047 -> 0.046;
+# 0.9 gave the same recall on the three smallest topics as 0.8. Gating merges too (no group
+# joins two such passages) brought cross-event to 0.018 but cost the three smallest topics a
+# fifth of their pair recall (0.092 -> 0.071), under the floor of tests/test_ecbplus_floor.py.
+# bench/calibrate.py --gates sweeps it out of sample with a fitted model.
+CONTEXT_GATE = 0.8
 
 
 _NON_WORD = re.compile(r"[^\w\x00]+|_")
@@ -75,33 +94,89 @@ class _Unit:
     profile: Profile
 
 
-def align(passages: Sequence[Passage]) -> Alignment:
-    """Cluster the passages that report the same claim in two or more outlets."""
+def align(passages: Sequence[Passage], *, anchors: Anchors | None = None) -> Alignment:
+    """Cluster the passages that report the same claim in two or more outlets.
+
+    ``anchors`` (``anchors.build`` over the NLP pass's readings) add each passage's figures to
+    the candidate index, its names, figures and speakers to the pair signals, and its article's
+    own names to linking (CONTEXT_GATE); without them only the words count, as before.
+    """
     # Millions of small long-lived objects (stems, profiles, pairs) and no reference cycles:
     # the cyclic garbage collector would rescan them all again and again as they accumulate
     # (about half the time at 10,000 articles), for nothing to free.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _align(passages)
+        return _align(passages, anchors or Anchors())
     finally:
         if enabled:
             gc.enable()
 
 
-def _align(passages: Sequence[Passage]) -> Alignment:
-    parsed = [words(p.text) for p in passages]
-    indexed = [index_tokens(w) for w in parsed]
+def _align(passages: Sequence[Passage], anchors: Anchors) -> Alignment:
+    # The stages are public so that the Dask engine (briefing/distributed.py) runs the same
+    # ones: prepare per passage, the index (candidate_pairs' pieces) and score per partition,
+    # conclude on the scored pairs in one process.
+    prepared = [prepare(p, anchors.get(p.id)) for p in passages]
+    indexed = [tokens for _, tokens in prepared]
     vocabulary = Vocabulary.build(indexed)
-    units = [
-        _Unit(passage=p, profile=Profile.of(w, vocabulary)) for p, w in zip(passages, parsed, strict=True)
-    ]
+    units = make_units(passages, [parsed for parsed, _ in prepared], vocabulary, anchors)
     scores = _score_candidates(units, indexed, vocabulary)
+    return conclude(units, scores, vocabulary)
+
+
+def prepare(passage: Passage, anchors: PassageAnchors = NONE) -> tuple[Words, tuple[str, ...]]:
+    """A passage's words and the tokens the candidate index holds for it (per passage)."""
+    parsed = words(passage.text)
+    return parsed, index_tokens(parsed, anchors)
+
+
+def profile(parsed: Words, vocabulary: Vocabulary, anchors: PassageAnchors = NONE) -> Profile:
+    """What the pair model needs of one passage, against the corpus's vocabulary."""
+    return Profile.of(parsed, vocabulary, anchors)
+
+
+def make_units(
+    passages: Sequence[Passage],
+    parsed: Sequence[Words],
+    vocabulary: Vocabulary,
+    anchors: Anchors | None = None,
+) -> list[_Unit]:
+    """Each passage with its profile, in the passages' order (indices are positions)."""
+    found = anchors or Anchors()
+    return [
+        _Unit(passage=p, profile=profile(w, vocabulary, found.get(p.id)))
+        for p, w in zip(passages, parsed, strict=True)
+    ]
+
+
+def score(pairs: Sequence[tuple[Profile, Profile]], vocabulary: Vocabulary) -> list[float]:
+    """The pair model's probability for each candidate pair of profiles."""
+    return probabilities(pairs, vocabulary)
+
+
+def conclude(units: list[_Unit], scores: dict[tuple[int, int], float], vocabulary: Vocabulary) -> Alignment:
+    """From the scored candidate pairs (i < j, in sorted order): best per outlet, links,
+    nearest matches and clusters."""
     best = _best_by_outlet(units, scores)
     links = _link(units, scores, best)
     nearest = _nearest(units, best)
     clusters = _cluster(units, links, scores, vocabulary)
-    return Alignment(passages=tuple(passages), clusters=clusters, nearest=nearest)
+    return Alignment(
+        passages=tuple(u.passage for u in units), clusters=clusters, nearest=_raised(nearest, clusters)
+    )
+
+
+def _raised(nearest: dict[str, Match], clusters: tuple[Cluster, ...]) -> dict[str, Match]:
+    """The nearest matches, raised where a cluster joined a passage to one it scores higher with
+    than with any of its candidates (merging scores pairs the index never proposed; the anchor
+    signals can make such a pair the closest)."""
+    for cluster in clusters:
+        for link in cluster.links:
+            for end, other in ((link.a, link.b), (link.b, link.a)):
+                if end not in nearest or link.score > nearest[end].score:
+                    nearest[end] = Match(passage=other, score=link.score)
+    return nearest
 
 
 def _nearest(units: list[_Unit], best: dict[tuple[int, str], tuple[float, int]]) -> dict[str, Match]:
@@ -142,11 +217,12 @@ def _keys(text: str, expected: int | None) -> list[str]:
     return keys
 
 
-def index_tokens(parsed: Words) -> tuple[str, ...]:
-    """What the candidate index holds for a passage: its stems, and its figures as tokens of
-    their own ("2,500 troops", "in 2003" are anchors too; the pair signals read the figures from
-    the passage's numbers, not from these tokens)."""
-    return parsed.stems + tuple(f"#{n:g}" for n in sorted(parsed.numbers))
+def index_tokens(parsed: Words, anchors: PassageAnchors = NONE) -> tuple[str, ...]:
+    """What the candidate index holds for a passage: its stems, its figures as tokens of their
+    own ("2,500 troops", "in 2003" are anchors too; the pair signals read the figures from the
+    passage's numbers, not from these tokens), and its entity anchors ("@p:lavrov",
+    "@q:troop=2500"), which the vocabulary also counts for the anchor signals' rarity."""
+    return parsed.stems + tuple(f"#{n:g}" for n in sorted(parsed.numbers)) + anchors.tokens
 
 
 def candidate_pairs(
@@ -157,55 +233,97 @@ def candidate_pairs(
     Each passage probes the index with its PROBE_STEMS rarest stems only (prefix filtering,
     as in similarity joins): a true match shares a rare word, and common words would make the
     work quadratic. A stem in more passages than the cap opens no candidates at all.
+    The pieces (``df_cap``, ``eligible_tokens``, ``probe_tokens``, ``overlap_limit``,
+    ``accumulate``, ``kept_candidates``) are pure, so that the Dask engine runs the same index
+    by partition (briefing/distributed.py).
     """
-    cap = min(MAX_DF, max(MIN_DF_CAP, int(MAX_DF_SHARE * len(stems))))
+    cap = df_cap(len(stems))
     postings: dict[str, list[int]] = defaultdict(list)
     probes: list[list[str]] = []
-    totals = [sum(vocabulary.idf(t) for t in set(passage_stems)) for passage_stems in stems]
     for i, passage_stems in enumerate(stems):
-        distinct = set(passage_stems)
-        if len(distinct) < MIN_CONTENT_WORDS:
-            probes.append([])
-            continue
-        eligible = sorted(
-            (t for t in distinct if 2 <= vocabulary.df_of.get(t, 0) <= cap),
-            key=lambda t: (vocabulary.df_of[t], t),
-        )
-        probe: list[str] = []
-        budget = PROBE_BUDGET
-        for token in eligible[:PROBE_STEMS]:
-            if probe and vocabulary.df_of[token] > budget:
-                break
-            probe.append(token)
-            budget -= vocabulary.df_of[token]
-        probes.append(probe)
+        eligible = eligible_tokens(passage_stems, vocabulary, cap)
+        probes.append(probe_tokens(eligible, vocabulary))
         for token in eligible:
             postings[token].append(i)
-    limits = [MIN_PROBE_OVERLAP * total for total in totals]
+    limits = [overlap_limit(passage_stems, vocabulary) for passage_stems in stems]
     idf = {token: vocabulary.idf(token) for token in postings}
     chosen: set[tuple[int, int]] = set()
     for i, probe in enumerate(probes):
         if not probe:
             continue
-        weights: dict[int, float] = {}
-        add = weights.get
-        outlet = outlets[i]
-        for token in probe:
-            weight = idf[token]
-            for j in postings[token]:
-                weights[j] = add(j, 0.0) + weight
-        limit = limits[i]
-        by_outlet: dict[str, list[tuple[float, int]]] = defaultdict(list)
-        for j, weight in weights.items():
-            if (weight >= limit or weight >= limits[j]) and outlets[j] != outlet:
-                by_outlet[outlets[j]].append((weight, j))
-        kept: list[tuple[float, int]] = []
-        for ranked in by_outlet.values():
-            ranked.sort(key=lambda wj: (-wj[0], wj[1]))
-            kept.extend(ranked[:CANDIDATES_PER_OUTLET])
-        kept.sort(key=lambda wj: (-wj[0], wj[1]))
-        chosen.update((min(i, j), max(i, j)) for _, j in kept[:MAX_CANDIDATES])
+        weights = accumulate((idf[token], postings[token]) for token in probe)
+        kept = kept_candidates(weights, outlet=outlets[i], limit=limits[i], outlets=outlets, limits=limits)
+        chosen.update((min(i, j), max(i, j)) for j in kept)
     return sorted(chosen)
+
+
+def df_cap(size: int) -> int:
+    """The most passages (of ``size``) a stem may occur in and still open candidates."""
+    return min(MAX_DF, max(MIN_DF_CAP, int(MAX_DF_SHARE * size)))
+
+
+def eligible_tokens(tokens: Sequence[str], vocabulary: Vocabulary, cap: int) -> list[str]:
+    """A passage's index tokens that open candidates (in 2 to ``cap`` passages), rarest first;
+    none for a passage of fewer than MIN_CONTENT_WORDS distinct tokens."""
+    distinct = set(tokens)
+    if len(distinct) < MIN_CONTENT_WORDS:
+        return []
+    return sorted(
+        (t for t in distinct if 2 <= vocabulary.df_of.get(t, 0) <= cap),
+        key=lambda t: (vocabulary.df_of[t], t),
+    )
+
+
+def probe_tokens(eligible: Sequence[str], vocabulary: Vocabulary) -> list[str]:
+    """The rarest eligible tokens a passage probes the index with, within PROBE_BUDGET postings
+    (the rarest is always probed)."""
+    probe: list[str] = []
+    budget = PROBE_BUDGET
+    for token in eligible[:PROBE_STEMS]:
+        if probe and vocabulary.df_of[token] > budget:
+            break
+        probe.append(token)
+        budget -= vocabulary.df_of[token]
+    return probe
+
+
+def overlap_limit(tokens: Sequence[str], vocabulary: Vocabulary) -> float:
+    """The shared rare weight a candidate needs: MIN_PROBE_OVERLAP of the passage's IDF weight."""
+    return MIN_PROBE_OVERLAP * sum(vocabulary.idf(t) for t in set(tokens))
+
+
+def accumulate(postings: Iterable[tuple[float, Sequence[int]]]) -> dict[int, float]:
+    """Shared rare weight per passage over one passage's probe tokens, each given as (its IDF,
+    its postings), in probe order (the order of the sums, so every engine gets the same floats)."""
+    weights: dict[int, float] = {}
+    add = weights.get
+    for weight, passages in postings:
+        for j in passages:
+            weights[j] = add(j, 0.0) + weight
+    return weights
+
+
+def kept_candidates(
+    weights: Mapping[int, float],
+    *,
+    outlet: str,
+    limit: float,
+    outlets: Sequence[str] | Mapping[int, str],
+    limits: Sequence[float] | Mapping[int, float],
+) -> list[int]:
+    """The candidates one passage keeps from its accumulated weights: enough shared weight for
+    either side, another outlet, the best CANDIDATES_PER_OUTLET per outlet and MAX_CANDIDATES
+    in all, heaviest first."""
+    by_outlet: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for j, weight in weights.items():
+        if (weight >= limit or weight >= limits[j]) and outlets[j] != outlet:
+            by_outlet[outlets[j]].append((weight, j))
+    kept: list[tuple[float, int]] = []
+    for ranked in by_outlet.values():
+        ranked.sort(key=lambda wj: (-wj[0], wj[1]))
+        kept.extend(ranked[:CANDIDATES_PER_OUTLET])
+    kept.sort(key=lambda wj: (-wj[0], wj[1]))
+    return [j for _, j in kept[:MAX_CANDIDATES]]
 
 
 def _score_candidates(
@@ -213,7 +331,7 @@ def _score_candidates(
 ) -> dict[tuple[int, int], float]:
     """Probability for each candidate pair (i < j) from different outlets."""
     pairs = candidate_pairs(indexed, [u.passage.outlet for u in units], vocabulary)
-    scores = probabilities([(units[i].profile, units[j].profile) for i, j in pairs], vocabulary)
+    scores = score([(units[i].profile, units[j].profile) for i, j in pairs], vocabulary)
     return dict(zip(pairs, scores, strict=True))
 
 
@@ -241,10 +359,18 @@ def _link(
         if score < LINK_THRESHOLD:
             continue
         mutual = best[(i, units[j].passage.outlet)][1] == j and best[(j, units[i].passage.outlet)][1] == i
-        if mutual or score >= STRONG_THRESHOLD:
-            links.append((score, i, j))
+        if not (mutual or score >= STRONG_THRESHOLD):
+            continue
+        if score < STRONG_THRESHOLD and _apart(units[i], units[j]):
+            continue
+        links.append((score, i, j))
     links.sort(key=lambda sij: (-sij[0], sij[1], sij[2]))
     return links
+
+
+def _apart(a: _Unit, b: _Unit) -> bool:
+    """Whether the two passages' articles share too little of their own names (CONTEXT_GATE)."""
+    return context_apart(a.profile.anchors, b.profile.anchors) >= CONTEXT_GATE
 
 
 def _cluster(
@@ -272,6 +398,10 @@ def _cluster(
             pair_score(x, y) for x in gi for y in gj if units[x].passage.outlet != units[y].passage.outlet
         ]
         if not cross or min(cross) < MERGE_MIN or sum(cross) / len(cross) < LINK_THRESHOLD:
+            continue
+        if len(gi) + len(gj) > 2 and any(
+            conflicting(units[x].profile.anchors, units[y].profile.anchors) for x in gi for y in gj
+        ):
             continue
         merged = sorted(gi + gj)
         key = merged[0]

@@ -73,6 +73,32 @@ StrictOpt = Annotated[
 ]
 
 
+class Engine(enum.StrEnum):
+    """Where reading and alignment run."""
+
+    local = "local"
+    dask = "dask"
+
+
+EngineOpt = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        help="local: in this process. dask: on a Dask cluster (pip install 'briefing[dask]'), the "
+        "one at --scheduler, else DASK_SCHEDULER_ADDRESS, else a LocalCluster of 2 workers started here.",
+    ),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Address of the Dask scheduler for --engine dask (tcp://HOST:8786). "
+        "Default: DASK_SCHEDULER_ADDRESS, else a LocalCluster.",
+        show_default=False,
+    ),
+]
+
+
 def version_callback(value: bool) -> None:
     """Print the version and exit."""
     if value:
@@ -98,6 +124,8 @@ def build(
     ] = Path("out"),
     date: DateOpt = None,
     strict: StrictOpt = False,
+    engine: EngineOpt = Engine.local,
+    scheduler: SchedulerOpt = None,
     paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
     pdf_variant: Annotated[
         Variant | None,
@@ -120,33 +148,58 @@ def build(
             "--summary-json", help="Print one JSON object (paths, counts, warnings) instead of paths."
         ),
     ] = False,
+    timings: Annotated[
+        bool, typer.Option("--timings", help="Print where the build's time went, stage by stage (stderr).")
+    ] = False,
 ) -> None:
     """Build the PDF, HTML and JSON briefing for a folder of articles.
 
     Example: briefing build corpus/ --out out/ --paper letter
     """
-    from briefing import pipeline
+    from briefing.press import Press
+    from briefing.timings import Clock
 
-    settings = Settings(built=_build_date(date), strict=strict)
-    try:
-        pipeline.prepare_output(out)
-        briefing = pipeline.build_briefing(corpus, settings=settings, progress=_progress)
-        outputs = pipeline.write_outputs(
-            briefing,
-            out,
-            paper=paper.value,
-            variant=pdf_variant.value if pdf_variant else None,
-            progress=_progress,
-        )
-        if email_to:
-            from briefing import delivery
+    clock = Clock()
+    settings = Settings(built=_build_date(date), strict=strict, engine=engine.value, scheduler=scheduler)
+    # The render worker starts first: it imports WeasyPrint and loads the fonts while this
+    # process imports the pipeline, reads the corpus and aligns it.
+    press = Press.start(split=pdf_variant is None)
+    clock.lap("start the render worker")
 
-            server = _server(None, None, False, False, None)
-            message = delivery.compose(outputs.pdf, to=tuple(email_to), sender=_sender(None, server))
-            delivery.send(message, server)
-            _progress(f"sent {outputs.pdf} to {', '.join(email_to)}")
-    except BriefingError as exc:
-        _fail(exc)
+    def progress(message: str) -> None:
+        clock.lap(message)
+        _progress(message)
+
+    with press:
+        from briefing import pipeline
+
+        clock.lap("import the pipeline")
+        try:
+            pipeline.prepare_output(out)
+            with pipeline.engine_session(settings, progress=progress):
+                briefing = pipeline.build_briefing(corpus, settings=settings, progress=progress)
+            clock.lap("the pipeline's later stages (people, quotes, themes, …)")
+            outputs = pipeline.write_outputs(
+                briefing,
+                out,
+                paper=paper.value,
+                variant=pdf_variant.value if pdf_variant else None,
+                progress=_progress,
+                press=press,
+                clock=clock,
+            )
+            if email_to:
+                from briefing import delivery
+
+                server = _server(None, None, False, False, None)
+                message = delivery.compose(outputs.pdf, to=tuple(email_to), sender=_sender(None, server))
+                delivery.send(message, server)
+                _progress(f"sent {outputs.pdf} to {', '.join(email_to)}")
+                clock.lap("send the e-mail")
+        except BriefingError as exc:
+            _fail(exc)
+    if timings:
+        err.print(clock.report(), markup=False)
     if summary_json:
         print(
             json.dumps(
@@ -275,16 +328,20 @@ def align(
     ] = False,
     date: DateOpt = None,
     strict: StrictOpt = False,
+    engine: EngineOpt = Engine.local,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Show which passages the outlets share, without rendering a PDF.
 
     Example: briefing align corpus/ --json > alignment.json
+    (on a Dask cluster: briefing align corpus/ --engine dask --scheduler tcp://10.0.0.5:8786)
     """
     from briefing import export, pipeline
 
-    settings = Settings(built=_build_date(date), strict=strict)
+    settings = Settings(built=_build_date(date), strict=strict, engine=engine.value, scheduler=scheduler)
     try:
-        briefing = pipeline.build_briefing(corpus, settings=settings, progress=_progress)
+        with pipeline.engine_session(settings, progress=_progress):
+            briefing = pipeline.build_briefing(corpus, settings=settings, progress=_progress)
     except BriefingError as exc:
         _fail(exc)
     if as_json:

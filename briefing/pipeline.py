@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefing import (
     alignment,
+    anchors,
     cleaning,
     corpus,
     discrepancies,
@@ -27,7 +29,9 @@ from briefing import (
 )
 from briefing.errors import BriefingError, OutputError
 from briefing.files import write_atomic
-from briefing.models import Article, Briefing, CleanArticle, Passage, Reading, Settings, ThemeSpec
+from briefing.models import Alignment, Article, Briefing, CleanArticle, Passage, Reading, Settings, ThemeSpec
+from briefing.press import Press
+from briefing.timings import Clock
 
 Progress = Callable[[str], None]
 
@@ -68,6 +72,38 @@ def read_articles(articles: Sequence[Article], *, model: str | None = None) -> R
     )
 
 
+def engine_session(settings: Settings, *, progress: Progress | None = None) -> AbstractContextManager[object]:
+    """For --engine dask, one cluster session (a LocalCluster started and stopped, or a client of
+    the scheduler) that every stage run inside uses; nothing for the local engine."""
+    if settings.engine == "dask":
+        from briefing import distributed
+
+        return distributed.session(settings.scheduler, progress=progress)
+    return nullcontext()
+
+
+def _read(articles: Sequence[Article], settings: Settings, say: Progress) -> Read:
+    """read_articles on the engine the settings name."""
+    if settings.engine == "dask":
+        from briefing import distributed
+
+        return distributed.read_articles(
+            articles, model=settings.model, scheduler=settings.scheduler, progress=say
+        )
+    return read_articles(articles, model=settings.model)
+
+
+def _align(
+    passages: Sequence[Passage], found: anchors.Anchors, settings: Settings, say: Progress
+) -> Alignment:
+    """alignment.align on the engine the settings name."""
+    if settings.engine == "dask":
+        from briefing import distributed
+
+        return distributed.align(passages, anchors=found, scheduler=settings.scheduler, progress=say)
+    return alignment.align(passages, anchors=found)
+
+
 def build_briefing(folder: Path, *, settings: Settings, progress: Progress | None = None) -> Briefing:
     """Load, clean, split, align and select: everything but rendering."""
     say = progress or (lambda _message: None)
@@ -75,7 +111,7 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
     if settings.strict and loaded.warnings:
         raise BriefingError(f"{loaded.warnings[0]} (--strict stops at the first warning)")
     say(f"loaded {len(loaded.articles)} articles from {folder}")
-    read = read_articles(loaded.articles, model=settings.model)
+    read = _read(loaded.articles, settings, say)
     cleaned, readings, passages = read.articles, read.readings, read.passages
     say(f"read {len(readings)} articles with {read.model}: {len(passages)} passages")
     # A reprint's copied passages are left out of alignment (and so of themes, quotes and
@@ -86,7 +122,8 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
     copied = reprints.copied(copies)
     if copies:
         say(f"found {len(copies)} reprints; their {len(copied)} copied passages are not aligned")
-    aligned = alignment.align(tuple(p for p in passages if p.id not in copied))
+    kept = tuple(p for p in passages if p.id not in copied)
+    aligned = _align(kept, anchors.build(kept, readings), settings, say)
     say(f"aligned {len(aligned.clusters)} shared claims")
     counted = reprints.counted_outlets(cleaned, copies, aligned.clusters)
     outlets = len(counted)
@@ -143,7 +180,8 @@ def suggest_themes(folder: Path, *, count: int, settings: Settings) -> tuple[The
     loaded = corpus.load(folder)
     read = read_articles(loaded.articles, model=settings.model)
     copied = reprints.copied(reprints.find(read.passages, articles=read.articles))
-    aligned = alignment.align(tuple(p for p in read.passages if p.id not in copied))
+    kept = tuple(p for p in read.passages if p.id not in copied)
+    aligned = alignment.align(kept, anchors=anchors.build(kept, read.readings))
     cast = people.identify(read.readings, loaded.articles)
     said = quotes.find(read.articles, read.readings, aligned.passages, cast=cast)
     return suggestions.suggest(
@@ -174,16 +212,27 @@ def write_outputs(
     paper: str = "a4",
     variant: str | None = None,
     progress: Progress | None = None,
+    press: Press | None = None,
+    clock: Clock | None = None,
 ) -> Outputs:
-    """Render and write briefing.{html,json,pdf} into ``out``, each atomically."""
+    """Render and write briefing.{html,json,pdf} into ``out``, each atomically.
+
+    ``press`` holds render workers started at the beginning of the build (press.Press.start);
+    without one, this process lays the PDF out. ``clock`` collects where the time went.
+    """
     say = progress or (lambda _message: None)
+    clock = clock or Clock()
     prepare_output(out)
     document = (json.dumps(export.to_document(briefing), indent=2, ensure_ascii=False) + "\n").encode()
+    clock.lap("export the JSON")
     html = report.render_html(briefing, paper=paper)
+    clock.lap("render the HTML (Jinja2)")
     say("rendering the PDF")
-    pdf = report.render_pdf(html, briefing, variant=variant, attachment=document)
+    pdf = report.render_pdf(html, briefing, variant=variant, attachment=document, press=press, clock=clock)
+    clock.lap("wait for the PDF")
     outputs = Outputs(pdf=out / "briefing.pdf", html=out / "briefing.html", json=out / "briefing.json")
     write_atomic(outputs.json, document)
     write_atomic(outputs.html, html.encode())
     write_atomic(outputs.pdf, pdf)
+    clock.lap("write the files")
     return outputs

@@ -1,25 +1,22 @@
-"""Render a Briefing to HTML with Jinja2, then to PDF with WeasyPrint (imported lazily)."""
+"""Render a Briefing to HTML with Jinja2, then to PDF (layout.py and press.py run WeasyPrint)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import gc
-import logging
 import re
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from briefing import __version__
+from briefing import __version__, layout
 from briefing.errors import BriefingError
+from briefing.layout import templates_dir
 from briefing.models import Briefing, Passage, Person, Point
+from briefing.press import Press, render_here
 from briefing.text import STOPWORDS
+from briefing.timings import Clock
 
 TEMPLATE = "briefing.html.j2"
 # How many of the most shared claims get a side-by-side view.
@@ -51,14 +48,6 @@ class Extent:
     notice: str | None  # said where the print stops; None when the article prints whole
 
 
-def templates_dir() -> Path:
-    """The templates shipped in the wheel, or the checkout's top-level templates/ folder."""
-    inside = Path(__file__).parent / "templates"
-    if inside.is_dir():
-        return inside
-    return Path(__file__).parent.parent / "templates"
-
-
 PAPERS = {"a4": "A4", "letter": "letter"}
 
 
@@ -69,57 +58,31 @@ def render_html(briefing: Briefing, *, paper: str = "a4") -> str:
     return _environment().get_template(TEMPLATE).render(**_context(briefing, PAPERS[paper]))
 
 
-VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+VARIANTS = layout.VARIANTS
 
 
 def render_pdf(
-    html: str, briefing: Briefing, *, variant: str | None = None, attachment: bytes | None = None
+    html: str,
+    briefing: Briefing,
+    *,
+    variant: str | None = None,
+    attachment: bytes | None = None,
+    press: Press | None = None,
+    clock: Clock | None = None,
 ) -> bytes:
     """Lay out the HTML with WeasyPrint; only files under templates/ may be fetched.
 
     ``variant`` is None (a plain PDF), "pdf/a-3b" (archival: ``attachment``, the JSON, is
     embedded as briefing.json dated with the build date) or "pdf/ua-1" (tagged, accessible).
+    With a ``press`` its workers lay it out (in two processes when that pays, see press.py);
+    without, this process does. ``clock`` collects where the time went.
     """
-    import weasyprint  # lazy: importing it costs most of a second
-
     if variant is not None and variant not in VARIANTS:
         raise BriefingError(f"--pdf-variant {variant!r}: choose one of {', '.join(VARIANTS)}")
-    base = templates_dir()
-    options: dict[str, Any] = {}
-    if variant is not None:
-        options["pdf_variant"] = variant
-    if variant == "pdf/a-3b" and attachment is not None:
-        moment = dt.datetime.combine(briefing.built, dt.time(), tzinfo=dt.UTC)
-        options["attachments"] = [
-            weasyprint.Attachment(
-                string=attachment,
-                name="briefing.json",
-                description="The briefing as data (schema briefing/1)",
-                created=moment,
-                modified=moment,
-                relationship="Data",
-            )
-        ]
-    document = weasyprint.HTML(string=html, base_url=str(base) + "/", url_fetcher=_fetcher(base))
-    with warnings.catch_warnings():
-        # WeasyPrint 70 leaves its sRGB profile open when writing PDF/A; collect it here, where
-        # its ResourceWarning is known and harmless, rather than at some later moment.
-        warnings.simplefilter("ignore", ResourceWarning)
-        pdf = document.write_pdf(finisher=_page_labels, **options)
-        if variant is not None:
-            gc.collect()
-    if pdf is None:  # pragma: no cover - write_pdf returns bytes when no target is given
-        raise BriefingError("WeasyPrint produced no PDF")
-    return bytes(pdf)
-
-
-def _page_labels(document: Any, pdf: Any) -> None:
-    """Label pages 1, 2, … as the footers number them (WeasyPrint writes no /PageLabels)."""
-    import pydyf
-
-    pdf.catalog["PageLabels"] = pydyf.Dictionary(
-        {"Nums": pydyf.Array([0, pydyf.Dictionary({"S": "/D", "St": 1})])}
-    )
+    job = layout.Job(html=html, built=briefing.built, variant=variant, attachment=attachment)
+    if press is None:
+        return render_here(job, clock=clock)
+    return press.render(job, clock=clock).pdf
 
 
 def anchor(passage_id: str) -> str:
@@ -224,6 +187,7 @@ def _context(briefing: Briefing, paper: str) -> dict[str, Any]:
         }
         for a in outlets
     ]
+    side_by_side = _side_by_side(briefing, target=target)
     return {
         "b": briefing,
         "version": __version__,
@@ -238,13 +202,45 @@ def _context(briefing: Briefing, paper: str) -> dict[str, Any]:
         "quotes_left_out": len(briefing.quotes) - len(quotes),
         "people": people,
         "people_left_out": len(briefing.people) - len(people),
-        "side_by_side": _side_by_side(briefing, target=target),
+        "side_by_side": side_by_side,
+        "contents": _contents(briefing, side_by_side=bool(side_by_side)),
         "passage_outlet": lambda pid: passages[pid].outlet,
         "point_anchor": lambda point: order[id(point)],
         "cited": {anchor(pid): target for pid, target in cited.items()},
+        "linked": _linked(briefing, quotes=quotes, side_by_side=side_by_side, target=target),
         "levels": list(range(2, len(outlets) + 1)),
         "aligned": len(briefing.alignment.passages) - len(copied),
     }
+
+
+def _contents(briefing: Briefing, *, side_by_side: bool) -> list[dict[str, str]]:
+    """The contents' entries, in the order of the sections: anchor and title."""
+    entries = [{"anchor": f"theme-{t.id}", "title": t.title} for t in briefing.themes]
+    optional = (
+        (side_by_side, "side-by-side", "Side by side"),
+        (bool(briefing.quotes), "quotes", "Quotes"),
+        (bool(briefing.discrepancies), "discrepancies", "Discrepancies"),
+        (bool(briefing.unique), "unique", "What only one outlet reports"),
+        (bool(briefing.people), "people", "People"),
+    )
+    entries += [{"anchor": key, "title": title} for shown, key, title in optional if shown]
+    return [*entries, {"anchor": "articles", "title": "The articles"}]
+
+
+def _linked(
+    briefing: Briefing,
+    *,
+    quotes: Sequence[Any],
+    side_by_side: Sequence[dict[str, Any]],
+    target: Callable[[str], str],
+) -> set[str]:
+    """The anchors of the passages something in the briefing links to: only those need an id in
+    "The articles" (an id makes WeasyPrint keep an inline box and a named destination for it)."""
+    pids = [pid for point in (*briefing.overview.sentences, *_all_points(briefing)) for pid in point.passages]
+    pids += [pid for event in briefing.timeline.events for pid in event.passages]
+    pids += [pid for quote in quotes for pid in quote.passages]
+    pids += [statement.passage for d in briefing.discrepancies for statement in d.statements]
+    return {target(pid) for pid in pids} | {row["anchor"] for view in side_by_side for row in view["rows"]}
 
 
 def extent(passages: Sequence[Passage], length: int, *, limit: int = ARTICLE_PRINT_CHARS) -> Extent:
@@ -348,20 +344,5 @@ def _all_points(briefing: Briefing) -> list[Point]:
     return found
 
 
-def _fetcher(base: Path) -> Any:
-    """A WeasyPrint URL fetcher that serves files under ``base`` and refuses everything else."""
-    import weasyprint
-
-    root = base.resolve()
-
-    class TemplatesOnly(weasyprint.urls.URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            parsed = urlparse(url)
-            if parsed.scheme == "file":
-                path = Path(unquote(parsed.path)).resolve()
-                if path.is_relative_to(root) and path.is_file():
-                    return super().fetch(url, headers)
-            logging.getLogger("briefing").debug("refused to fetch %s", url)
-            raise ValueError(f"briefing fetches nothing but its own templates: {url}")
-
-    return TemplatesOnly(allowed_protocols=("file",))
+# The URL fetcher and the templates folder live with the rest of the WeasyPrint code.
+_fetcher = layout.fetcher

@@ -1,0 +1,192 @@
+"""The Dask engine gives the local engine's results, on a real LocalCluster of two worker processes.
+
+The comparisons run where every process has one hash seed, the one Dask's nanny gives every
+worker (PYTHONHASHSEED=6640): the pair signals sum floats over sets of stems, in an order that
+follows the seed, so two processes with different seeds may differ in the last bit of a score and,
+rarely, break a tie apart. With one seed the engines must agree exactly.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from briefing import alignment, cleaning, corpus, distributed, pipeline, segmentation
+from briefing.cli import app
+from briefing.models import CleanArticle, Passage, Reading
+from briefing.pairs import BATCH_FROM, Vocabulary
+from tests.conftest import CORPUS, ROOT
+
+needs_dask = pytest.mark.skipif(
+    importlib.util.find_spec("distributed") is None, reason="dask[distributed] is not installed"
+)
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """A LocalCluster of two single-threaded worker processes, stopped after the module's tests."""
+    if importlib.util.find_spec("distributed") is None:
+        pytest.skip("dask[distributed] is not installed")
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)  # type: ignore[no-untyped-call]
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+# distributed.Nanny starts every worker with this PYTHONHASHSEED (distributed/nanny.py).
+WORKER_HASH_SEED = "6640"
+# Both engines in one process of the workers' seed, the Dask engine's tasks on the workers.
+COMPARE = """
+import json, sys
+from pathlib import Path
+from briefing import alignment, cleaning, corpus, distributed, segmentation
+folder, scheduler, size = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+passages = [p for a in corpus.load(folder).articles for p in segmentation.split(cleaning.clean(a))]
+local = alignment.align(passages)
+said = []
+dask = distributed.align(passages, scheduler=scheduler, progress=said.append, partition_size=size)
+print(json.dumps({
+    "passages": dask.passages == local.passages,
+    "clusters": dask.clusters == local.clusters,
+    "nearest": dict(dask.nearest) == dict(local.nearest),
+    "count": len(local.clusters),
+    "said": said[-1],
+}))
+"""
+
+
+def _seeded(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONHASHSEED": WORKER_HASH_SEED}
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300
+    )
+
+
+def _compare(folder: Path, scheduler: str, partition_size: int) -> dict[str, object]:
+    done = _seeded("-c", COMPARE, str(folder), scheduler, str(partition_size))
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+@pytest.fixture(scope="module")
+def default_read() -> pipeline.Read:
+    return pipeline.read_articles(corpus.load(CORPUS).articles)
+
+
+def _synthetic(folder: Path, articles: int) -> list[Passage]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from synthetic import generate  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    generate(folder, articles)
+    return [p for a in corpus.load(folder).articles for p in segmentation.split(cleaning.clean(a))]
+
+
+@needs_dask
+def test_workers_run_with_the_hash_seed_the_comparisons_use(scheduler: str) -> None:
+    with distributed.session(scheduler) as client:
+        seeds = client.run(os.getenv, "PYTHONHASHSEED")
+    assert set(seeds.values()) == {WORKER_HASH_SEED}
+
+
+@needs_dask
+def test_dask_engine_aligns_synthetic_corpus_as_local_engine(scheduler: str, tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    passages = _synthetic(folder, 360)
+    # Enough candidate pairs for the pair model's batch (rapidfuzz's cpdist): the scoring tasks
+    # must take that path too, as the default corpus covers the one-by-one path.
+    indexed = [alignment.prepare(p)[1] for p in passages]
+    outlets = [p.outlet for p in passages]
+    assert len(alignment.candidate_pairs(indexed, outlets, Vocabulary.build(indexed))) >= BATCH_FROM
+    # 4,000 passages a partition: three, so postings, probes and pairs cross partitions.
+    result = _compare(folder, scheduler, 4_000)
+    assert isinstance(result["count"], int) and result["count"] > 50
+    assert (result["passages"], result["clusters"], result["nearest"]) == (True, True, True)
+    said = str(result["said"])
+    assert said.startswith("dask: align ") and said.endswith(" tasks done")
+    done, total = said.split()[2].split("/")
+    assert done == total
+
+
+@needs_dask
+def test_dask_engine_reads_articles_as_local_engine(
+    scheduler: str, default_read: pipeline.Read, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(distributed, "READ_CHARS_PER_PARTITION", 8_000)  # several partitions
+    articles = corpus.load(CORPUS).articles
+    read = distributed.read_articles(articles, scheduler=scheduler)
+    assert read == default_read
+
+
+@needs_dask
+def test_align_command_on_dask_prints_the_local_document(scheduler: str) -> None:
+    # The default corpus read by the NLP pass on the workers, aligned with its anchors.
+    args = ["-m", "briefing", "align", str(CORPUS), "--json", "--date", "2026-11-21"]
+    local = _seeded(*args)
+    dask = _seeded(*args, "--engine", "dask", "--scheduler", scheduler)
+    assert local.returncode == 0, local.stderr
+    assert dask.returncode == 0, dask.stderr
+    assert dask.stdout == local.stdout
+    assert "tasks done" in dask.stderr
+
+
+@needs_dask
+def test_unreachable_scheduler_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", "1s")
+    result = runner.invoke(
+        app, ["align", str(CORPUS), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"]
+    )
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        "Error: cannot reach the Dask scheduler at tcp://127.0.0.1:9"
+    )
+
+
+def test_engine_dask_without_dask_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed raises ImportError
+    result = runner.invoke(app, ["align", str(CORPUS), "--engine", "dask"])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: --engine dask needs Dask, an optional extra: pip install 'briefing[dask]'"
+    ]
+
+
+def test_vocabulary_from_counts_is_the_vocabulary_built_from_passages(default_read: pipeline.Read) -> None:
+    indexed = [alignment.prepare(p)[1] for p in default_read.passages]
+    half = len(indexed) // 2
+    counts: dict[str, int] = {}
+    for part in (indexed[:half], indexed[half:]):
+        for token, n in Vocabulary.build(part).df_of.items():
+            counts[token] = counts.get(token, 0) + n
+    assert Vocabulary.from_counts(counts, len(indexed)) == Vocabulary.build(indexed)
+
+
+def test_scoring_groups_hold_all_pairs_or_a_batch_each() -> None:
+    assert distributed._groups([5, 7, 3]) == [[0, 1, 2]]
+    sizes = [BATCH_FROM // 2, BATCH_FROM // 2, BATCH_FROM, 10, BATCH_FROM - 20]
+    groups = distributed._groups(sizes)
+    assert [k for group in groups for k in group] == list(range(len(sizes)))
+    assert all(sum(sizes[k] for k in group) >= BATCH_FROM for group in groups)
+
+
+def test_records_round_trip_to_the_same_frozen_data(default_read: pipeline.Read) -> None:
+    for cls, values in ((CleanArticle, default_read.articles), (Reading, default_read.readings)):
+        for value in values:
+            record = distributed.to_record(value)
+            assert json.loads(json.dumps(record)) == record  # plain data
+            assert distributed.from_record(cls, record) == value
