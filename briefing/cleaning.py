@@ -56,7 +56,7 @@ _END_MARKER = re.compile(
 )
 _CREDIT_LINE = re.compile(
     r"(contributed (reporting )?to this (report|story|article)"
-    r"|^(additional )?(reporting|writing|editing) by\b)",
+    r"|^\(?(additional )?(reporting|writing|editing) by\b)",
     re.IGNORECASE,
 )
 # Legal and editorial notices: "Copyright © 2021 ...", "All rights reserved", "This story has
@@ -116,6 +116,20 @@ _SHARE_BUTTON = re.compile(
 )
 # "... in two decades. Advertisement": an advertisement slot glued to the end of a paragraph.
 _GLUED_ADVERT = re.compile(r"(?<=[.!?\"”])\s+((?i:advertisement))$")
+# A gallery's caption glued to the end of a paragraph ("... according to NY1. View Full Caption
+# DNAinfo/Jane Doe"), or a photo credit glued between two sentences ("... in SkyBridge. | Jane
+# Doe/AP Scaramucci still ..."): the credit ends at the agency.
+_GLUED_CAPTION = re.compile(
+    r"(?<=[.!?\"”])\s+((?i:view full caption)\b.*$"
+    rf"|\|\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,4}}\s*/\s*{_AGENCY}\b)"
+)
+# A video player or a social-media embed left in the text: "To view this video please enable
+# JavaScript ...", a tweet's "pic.twitter.com/x — Name (@handle) February 19, 2017".
+_EMBED = re.compile(
+    r"(\bto view this video please enable javascript\b"
+    r"|\bpic\.twitter\.com/\w+.*\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}\s*$)",
+    re.IGNORECASE,
+)
 # A short sentence opening with a pronoun continues the story ("He resigned.", "Its deputy takes over.").
 _REFERS_BACK = re.compile(
     r"^(he|she|it|they|we|i|his|her|its|their|our|this|that|these|those|there)\b", re.IGNORECASE
@@ -293,7 +307,8 @@ def _line_reason(line: _Line, following: list[_Line]) -> FurnitureReason | None:
         return "byline"
     if _CREDIT.search(text) or _CAPTION_LABEL.match(text) or _is_caption_draft(text, following):
         return "caption"
-    if _CREDIT_LINE.search(text) and words <= CREDIT_MAX_WORDS:
+    # A credit in parentheses may list a whole newsroom: "(Additional reporting by A, B, … in Tokyo)".
+    if _CREDIT_LINE.search(text) and (words <= CREDIT_MAX_WORDS or text.startswith("(")):
         return "credit"
     if _NOTICE.search(text) and words <= NOTICE_MAX_WORDS:
         return "notice"
@@ -310,6 +325,8 @@ def _line_reason(line: _Line, following: list[_Line]) -> FurnitureReason | None:
         return "promo"
     if not line.alone or _QUOTE.search(text):
         return None
+    text = _GLUED_CAPTION.sub("", text).rstrip()  # a glued caption is cut out, the sentence judged
+    words = len(text.split())
     if words <= HEADING_MAX_WORDS and not _TERMINAL.search(text):
         return "heading"
     if words <= HEADING_MAX_WORDS and text.endswith("?") and _sentences(text) == 1:
@@ -321,7 +338,7 @@ def _line_reason(line: _Line, following: list[_Line]) -> FurnitureReason | None:
 
 def _is_markup(text: str) -> bool:
     """Scraper leftovers filling the whole line: script, player controls, share buttons, tags."""
-    if _SCRIPT.search(text) or _SHARE_BUTTON.match(text):
+    if _SCRIPT.search(text) or _SHARE_BUTTON.match(text) or _EMBED.search(text):
         return True
     if len(_PLAYER_CONTROL.findall(text)) >= PLAYER_MIN_CONTROLS and not _QUOTE.search(text):
         return True
@@ -337,6 +354,10 @@ def _inline_cuts(line: _Line) -> list[tuple[int, int, FurnitureReason]]:
     glued = _GLUED_ADVERT.search(line.text)
     if glued:
         cuts.append((line.start + glued.start(1), line.start + glued.end(1), "advertisement"))
+    cuts.extend(
+        (line.start + m.start(1), line.start + m.end(1), "caption")
+        for m in _GLUED_CAPTION.finditer(line.text)
+    )
     return sorted(cuts)
 
 

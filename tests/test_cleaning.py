@@ -98,6 +98,18 @@ def test_clean_never_rewrites_text(cleaned: dict[str, CleanArticle]) -> None:
         ("Image 1 of 12", "markup"),
         ("var slot = googletag.defineSlot('/123/news', [300, 250]);", "markup"),
         ("Skip in Skip x Embed x Share Officials gather in the capital to discuss the budget", "markup"),
+        (
+            "Mayor addresses the rally To view this video please enable JavaScript, and consider upgrading "
+            "to a web browser that supports HTML5 video",
+            "markup",
+        ),
+        ("Wow, look at that crowd pic.twitter.com/aBc123xYz — Jo Doe (@jodoe) February 19, 2017", "markup"),
+        (
+            "(Additional reporting by Ann Lee, Bo Chan, Cy Diaz, Di Eng, Ed Fox, Flo Gray and Gus Hale in Tokyo; "
+            "Ida Ives in Madrid, Jo Kay in Oslo and Kim Lam in Beijing; Writing by Lou Mann; Editing by Max Ng "
+            "and Ned Oz)",
+            "credit",
+        ),
     ],
 )
 def test_clean_drops_furniture_of_other_outlets(furniture: str, reason: str) -> None:
@@ -180,6 +192,27 @@ def test_clean_cuts_an_advertisement_glued_to_a_paragraph() -> None:
         ("Advertisement", "advertisement")
     ]
     assert "best in two decades." in _kept(clean)
+
+
+@pytest.mark.parametrize(
+    ("para", "credit"),
+    [
+        (
+            "The officer who fired was indicted Tuesday, according to NY1. View Full Caption Jane Doe/Gallery",
+            "View Full Caption Jane Doe/Gallery",
+        ),
+        (
+            "He earned $4.9 million from his stake. | Jane Q. Doe/AP He still stands to profit from the sale.",
+            "| Jane Q. Doe/AP",
+        ),
+    ],
+)
+def test_clean_cuts_a_caption_glued_into_a_paragraph(para: str, credit: str) -> None:
+    clean = cleaning.clean(make_article(f"{para}\n\nMiners expect a busy season on the rivers.\n"))
+    assert [(clean.article.text[r.start : r.end], r.reason) for r in clean.removed] == [(credit, "caption")]
+    kept = _kept(clean)
+    assert para.split(credit)[0].strip() in kept
+    assert credit not in kept
 
 
 @pytest.mark.parametrize(
