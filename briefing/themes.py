@@ -163,7 +163,8 @@ def select(
     )
     per_outlet: Counter[str] = Counter()
     unique_points: list[Point] = []
-    shown = closeness.shown()
+    # Nor one that restates a claim the lead or the consensus cites other outlets for.
+    shown = closeness.shown(pid for point in (*lead, *consensus) for pid in point.passages)
     for point in unique_all:
         if per_outlet[point.outlets[0]] < UNIQUE_PER_OUTLET and not shown.close_to(point.passage):
             per_outlet[point.outlets[0]] += 1

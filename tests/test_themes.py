@@ -251,3 +251,38 @@ def test_a_single_outlet_clause_that_leans_on_the_one_before_yields_to_sentences
     chosen = [p.passage for p in unique if p.outlets == ("A",)]
     assert len(chosen) == themes.UNIQUE_PER_OUTLET
     assert "A0" not in chosen
+
+
+def test_a_single_outlet_point_restating_a_lead_sentence_of_another_outlet_is_not_listed_as_unique() -> None:
+    a0 = _passage(
+        "A0", "A", "Representative Dana Quill resigned from Congress on Friday after the ethics report."
+    )
+    b0 = _passage(
+        "B0", "B", "Dana Quill resigned from Congress on Friday after an ethics report, aides said."
+    )
+    filler = [
+        _passage(f"C{n}", "C", text, at=100 * n)
+        for n, text in enumerate(
+            [
+                "The weather was mild all week in the valley towns.",
+                "Farmers in the valley expect an early harvest of apples.",
+                "A new bridge over the river will open to traffic in May.",
+                "The school board approved a budget for the coming year.",
+                "Local bakeries reported a rise in the price of flour.",
+                "The county museum reopened its gallery of old maps.",
+                "Hikers were warned about loose rocks on the northern trail.",
+                "The library extended its opening hours through the summer.",
+            ]
+        )
+    ]
+    alignment = Alignment(passages=(a0, b0, *filler), clusters=())
+    articles = [make_article("", outlet=o, title="Quill resigns") for o in "ABC"]
+    lead = [Point(text=b0.text, passage="B0", passages=("B0",), outlets=("B",), cluster=None, relevance=1.0)]
+    _, _, unique = themes.select(
+        alignment, [], outlets=["A", "B", "C"], articles=articles, lead=lead, settings=Settings()
+    )
+    assert "A0" not in {p.passage for p in unique}
+    _, _, without = themes.select(
+        alignment, [], outlets=["A", "B", "C"], articles=articles, settings=Settings()
+    )
+    assert {"A0", "B0"} & {p.passage for p in without}  # without the lead, one of them is listed
