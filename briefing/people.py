@@ -120,11 +120,13 @@ def index(cast: Cast, quotes: Sequence[Quote]) -> tuple[Person, ...]:
             quote_roles[q.speaker][q.role] += 1
     people = []
     for name, outlets in cast.outlets.items():
-        role = quote_roles[name].most_common(1)[0][0] if quote_roles[name] else cast.roles.get(name)
+        titled = bool(quote_roles[name]) or name in cast.roles  # even "Mr." says a person is meant
+        given = [r for r, _ in quote_roles[name].most_common() if clean_role(r)]
+        role = clean_role(given[0] if given else cast.roles.get(name))
         if (
             " " not in name
             and not quoted[name]
-            and not role
+            and not titled
             and cast.mentions.get(name, 0) < SINGLE_NAME_MENTIONS
         ):
             continue  # "Twitter", "Oscar": one word the tagger took for a name, said in passing
@@ -140,6 +142,36 @@ def index(cast: Cast, quotes: Sequence[Quote]) -> tuple[Person, ...]:
         )
     people.sort(key=lambda p: (-len(p.outlets), -len(p.quoted_by), -cast.mentions.get(p.name, 0), p.name))
     return tuple(people)
+
+
+# A role longer than this is a clause the parse took in ("…, who said people at a recent public
+# meeting were furious"), not a title or a job.
+ROLE_MAX_WORDS = 8
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-Z])")
+_NOT_ROLE = re.compile(
+    r"^(?:\d+|(?:a|an|the) (?:statement|letter|release|post|tweet|video)\b.*|.*[’']s)$", re.I
+)
+
+
+def clean_role(raw: str | None) -> str | None:
+    """A role as the text gives it, or None when it is none: a bare honorific ("Mr.", "Sens."),
+    an age ("45"), a possessive ("Farenthold's"), a document ("a statement from …"), a clause,
+    or words from the sentence before ("Muslims. But Mr." keeps only what follows the break)."""
+    if not raw:
+        return None
+    role = _SENTENCE_BREAK.split(raw.strip())[-1].strip(" ,;:")
+    tokens = role.split()
+    while tokens and tokens[0].lower() in ("but", "and", "or", "so", "yet", "then"):
+        tokens.pop(0)
+    while tokens and tokens[-1].lower() in _PARTICLES:
+        tokens.pop()  # "Mayor de" of "Mayor de Blasio"
+    role = " ".join(tokens)
+    plain = {t.lower().strip(".,") for t in tokens}
+    if not role or len(tokens) > ROLE_MAX_WORDS or _NOT_ROLE.match(role):
+        return None
+    if plain <= HONORIFICS | {"sens", "reps", "messrs", "mmes"}:
+        return None
+    return role
 
 
 def resolve(cast: Cast, raw: str) -> str | None:
@@ -168,6 +200,8 @@ def name_form(raw: str) -> str | None:
         return None
     if tokens[-1].lower().strip(".") in TITLES:
         return None
+    if all(t.isupper() and len(t) > 3 for t in tokens):
+        return None  # "LIVINGSTON, N.J. —": a dateline's place in capitals, not a name
     return " ".join(tokens)
 
 

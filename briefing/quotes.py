@@ -317,6 +317,8 @@ def _speaker_of(
         ]
         if right_before and (who := _person(cast, right_before[-1][2])):
             return who, text[mention.start : right_before[-1][0]].strip(" ,") or mention.role
+        if mention.text.isupper() and len(mention.text) > 3:
+            return None, None  # "LIVINGSTON, N.J. — …": the dateline's place, not a speaker
         return mention.text, mention.role
     if mention.kind == "pronoun":
         if mention.text.lower() not in ("he", "she"):
@@ -430,7 +432,9 @@ def _group(found: Sequence[_Found], by_doc: dict[str, list[Passage]]) -> tuple[Q
         group = [replace(x, speaker=same.get(x.speaker, x.speaker)) if x.speaker else x for x in group]
         named = Counter(x.speaker for x in group if x.speaker)
         speaker = named.most_common(1)[0][0] if named else None
-        roles = Counter(x.role for x in group if x.role and speaker and x.speaker == speaker)
+        roles = Counter(
+            r for x in group if speaker and x.speaker == speaker and (r := people.clean_role(x.role))
+        )
         quotes.append(
             Quote(
                 speaker=speaker or UNATTRIBUTED,

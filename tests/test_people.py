@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from briefing import people, pipeline, quotes
 from briefing.models import Cast, Entity, Person, Reading
 from tests.conftest import Built, make_article
@@ -153,3 +155,22 @@ def test_a_nickname_and_the_full_first_name_are_one_person() -> None:
     assert cast.forms["Quarrington"] == "Robert P. Quarrington"  # the surname now names one person
     assert cast.forms["Ron Fellowes"] == cast.forms["Ronald S. Fellowes"]
     assert "Ed Tamsin" in cast.outlets and "Ed Tamsin" not in cast.roles  # "Mr." is no role
+
+
+@pytest.mark.parametrize(
+    ("raw", "role"),
+    [
+        ("Attorney General", "Attorney General"),
+        ("Missouri Highway Patrol Capt.", "Missouri Highway Patrol Capt."),
+        ("Muslims. But Mr.", None),  # the sentence before, then an honorific
+        ("Student Manual. Judge", "Judge"),
+        ("Mayor de", "Mayor"),  # of "Mayor de Blasio"
+        ("Farenthold's", None),
+        ("Sens.", None),
+        ("45", None),
+        ("a statement from Senate Majority Leader", None),
+        ("one of the lawmakers who said the meeting in the town hall had gone on far too long", None),
+    ],
+)
+def test_a_role_is_a_title_or_a_job_never_a_fragment(raw: str, role: str | None) -> None:
+    assert people.clean_role(raw) == role

@@ -218,3 +218,13 @@ def test_annotation_quotes_are_exact_substrings() -> None:
             pytest.skip(f"{folder}: the development stories are not here")
         for item in gold["quotes"]:
             assert item["quote"] in (folder / item["file"]).read_text(encoding="utf-8"), item
+
+
+def test_a_dateline_in_capitals_is_never_the_speaker() -> None:
+    text = (
+        "LIVINGSTON, N.J. — Gov. Chris Christie declared an uphill candidacy for president on Tuesday "
+        "with swagger, vowing that “there is one thing you will know for sure: I say what I mean.”\n"
+    )
+    [found] = _quotes(("Alpha", text))
+    assert found.speaker in ("Chris Christie", "unattributed")
+    assert found.role is None or "N.J" not in found.role
