@@ -58,6 +58,7 @@ class _Mention:
 def identify(readings: Sequence[Reading], articles: Sequence[Article]) -> Cast:
     """The story's people: every PERSON entity, merged by surname and first name."""
     outlet_of = {a.id: a.outlet for a in articles}
+    author_of = {a.id: (a.author or "").lower() for a in articles}
     texts = {a.id: a.text for a in articles}
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     mentions: list[_Mention] = []
@@ -69,6 +70,8 @@ def identify(readings: Sequence[Reading], articles: Sequence[Article]) -> Cast:
             form = name_form(ent.text)
             if form is None:
                 continue
+            if form.lower() in author_of[reading.doc]:
+                continue  # the article's own byline ("by Ivan Klyszcz") is not someone it names
             labels[form][ent.label] += 1
             if ent.label == "PERSON":
                 mentions.append(_Mention(form=form, doc=reading.doc, outlet=outlet_of[reading.doc]))

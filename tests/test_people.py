@@ -4,6 +4,7 @@ story is about first; made-up texts through the real NLP pass, and the default c
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -174,3 +175,11 @@ def test_a_nickname_and_the_full_first_name_are_one_person() -> None:
 )
 def test_a_role_is_a_title_or_a_job_never_a_fragment(raw: str, role: str | None) -> None:
     assert people.clean_role(raw) == role
+
+
+def test_the_articles_own_author_is_not_indexed() -> None:
+    text = "By Ivan Petrov. Senator Ada Brennan said the vote would wait. Ivan Petrov reported from Kazan."
+    article = replace(make_article(text, outlet="Alpha"), author="Ivan Petrov")
+    cast = people.identify([_reading_of(article.id, text, ["Ivan Petrov", "Ada Brennan"])], [article])
+    assert "Ada Brennan" in cast.outlets
+    assert "Ivan Petrov" not in cast.outlets
