@@ -11,6 +11,7 @@ from functools import cache
 
 from nicknames import NickNamer
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from briefing.models import Article, Cast, Person, Quote, Reading
 from briefing.text import STOPWORDS
@@ -186,7 +187,15 @@ def resolve(cast: Cast, raw: str) -> str | None:
         return cast.forms[form]
     key = surname(form)
     found = {name for f, name in cast.forms.items() if key in (surname(f), *surname(f).split("-"))}
-    return found.pop() if len(found) == 1 else None
+    if len(found) != 1:
+        return None
+    name = found.pop()
+    # A full name with another first name is another person of that surname ("Yuichi Sato" is
+    # not the story's "Tsukasa Sato"); a title or an initial before the surname is no first name.
+    first = form.split()[0].lower().strip(".")
+    if len(form.split()) > 1 and len(first) > 1 and not _same_first_name(first, name.split()[0].lower()):
+        return None
+    return name
 
 
 def name_form(raw: str) -> str | None:
@@ -228,12 +237,18 @@ def _merge(counts: Counter[str]) -> dict[str, str]:
         tokens = form.split()
         if len(tokens) >= 2:
             first = tokens[0].lower()
+            # A surname typed with two letters swapped ("Jazcko" / "Gregory Jaczko") is the
+            # surname seen first, when the first name agrees.
+            last = next(
+                (k for f, k in groups if f == first and _swapped(k, surname(form))),
+                surname(form),
+            )
             # One first name spelt two ways ("Sergey" / "Sergei Lavrov", transliterations) or
             # a nickname ("Bob" / "Robert McCulloch"): the same person when the surname agrees.
-            known = next((f for f in firsts[surname(form)] if _same_first_name(f, first)), None)
+            known = next((f for f in firsts[last] if _same_first_name(f, first)), None)
             if known is None:
-                firsts[surname(form)].append(first)
-            groups[(known or first, surname(form))][form] += n
+                firsts[last].append(first)
+            groups[(known or first, last)][form] += n
     names: dict[tuple[str, str], str] = {
         key: max(found.items(), key=lambda kv: (len(kv[0].split()), kv[1], kv[0]))[0]
         for key, found in groups.items()
@@ -278,6 +293,11 @@ def _same_first_name(a: str, b: str) -> bool:
         return True
     namer = _nicknamer()
     return b in namer.nicknames_of(a) or a in namer.nicknames_of(b)
+
+
+def _swapped(a: str, b: str) -> bool:
+    """Two words of five letters or more that differ by two neighbouring letters swapped."""
+    return len(a) == len(b) >= 5 and a != b and sorted(a) == sorted(b) and OSA.distance(a, b) == 1
 
 
 @cache

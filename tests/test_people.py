@@ -183,3 +183,16 @@ def test_the_articles_own_author_is_not_indexed() -> None:
     cast = people.identify([_reading_of(article.id, text, ["Ivan Petrov", "Ada Brennan"])], [article])
     assert "Ada Brennan" in cast.outlets
     assert "Ivan Petrov" not in cast.outlets
+
+
+def test_a_surname_with_two_letters_swapped_is_the_same_person_but_another_first_name_is_not() -> None:
+    text = (
+        "Regulator Gregory Jaczko warned of a leak. Jaczko said the pools were dry. Gregory Jazcko "
+        "later told Congress the risk was high. Tsukasa Sato, a barber, fled the town. Yuichi Sato "
+        "studied the reactors."
+    )
+    names = ["Gregory Jaczko", "Jaczko", "Gregory Jazcko", "Tsukasa Sato"]
+    cast = _cast_of(text, names)
+    assert cast.forms["Gregory Jazcko"] == cast.forms["Gregory Jaczko"]
+    assert people.resolve(cast, "Yuichi Sato") is None  # another Sato, whom the tagger missed
+    assert people.resolve(cast, "Mr. Sato") == "Tsukasa Sato"
