@@ -41,6 +41,8 @@ SPEECH_REACH = 120
 # Tuesday.', 62); longer ones say something of their own. 60 and 90 give the same figures on the
 # ten annotated stories (bench/quotes.py); 90 keeps the long titles of officials.
 ATTRIBUTION_TAIL_CHARS = 90
+# Quotations of one speaker compared pairwise for fragments of a longer one, at most.
+FRAGMENT_CHECK_MAX = 200
 # How far back (paragraphs) a pronoun looks for the person it stands for.
 PRONOUN_PARAGRAPHS = 1
 UNATTRIBUTED = "unattributed"
@@ -448,9 +450,43 @@ def _group(found: Sequence[_Found], by_doc: dict[str, list[Passage]]) -> tuple[Q
                 ),
             )
         )
-    quotes = [q for q in quotes if q.passages]
+    quotes = _without_fragments([q for q in quotes if q.passages])
     quotes.sort(key=lambda q: (-len(q.outlets), q.speaker == UNATTRIBUTED, q.speaker, q.passages[0]))
     return tuple(quotes)
+
+
+def _without_fragments(quotes: list[Quote]) -> list[Quote]:
+    """A named speaker's quotation that is part of a longer one of theirs, carried by no other
+    outlet ("I'm not going to talk about this anymore" of "You know I'm not going to …"), is
+    that one: its passages join the longer quotation's citations."""
+    by_speaker: dict[str, list[int]] = defaultdict(list)
+    for n, q in enumerate(quotes):
+        if q.speaker != UNATTRIBUTED:
+            by_speaker[q.speaker].append(n)
+    into: dict[int, int] = {}
+    for members in by_speaker.values():
+        if len(members) > FRAGMENT_CHECK_MAX:
+            continue  # a transcript's thousands: not worth a quadratic pass
+        ranked = sorted(members, key=lambda n: -len(quotes[n].text))
+        for k, n in enumerate(ranked):
+            short = quotes[n]
+            for m in ranked[:k]:
+                long = quotes[m]
+                if (
+                    m not in into
+                    and set(short.outlets) <= set(long.outlets)
+                    and same_words(long.text, short.text)
+                ):
+                    into[n] = m
+                    break
+    merged = {m: list(quotes[m].passages) for m in set(into.values())}
+    for n, m in into.items():
+        merged[m].extend(p for p in quotes[n].passages if p not in merged[m])
+    return [
+        replace(q, passages=tuple(merged[n])) if n in merged else q
+        for n, q in enumerate(quotes)
+        if n not in into
+    ]
 
 
 def _forms_of_one_name(speakers: Sequence[str]) -> dict[str, str]:

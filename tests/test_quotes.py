@@ -228,3 +228,15 @@ def test_a_dateline_in_capitals_is_never_the_speaker() -> None:
     [found] = _quotes(("Alpha", text))
     assert found.speaker in ("Chris Christie", "unattributed")
     assert found.role is None or "N.J" not in found.role
+
+
+def test_a_fragment_of_a_longer_quotation_by_the_same_speaker_is_not_listed_again() -> None:
+    text = (
+        "Senator Ada Brennan said she was “not going to talk about the report anymore.”\n\n"
+        "“You know I am not going to talk about the report anymore,” Brennan told reporters on Monday. "
+        "“We have work to do on the budget.”\n"
+    )
+    found = [q for q in _quotes(("Alpha", text)) if "talk about the report" in q.text]
+    assert len(found) == 1
+    assert found[0].text.startswith("You know")
+    assert len(found[0].passages) == 2  # both sentences are cited
