@@ -78,7 +78,10 @@ def identify(readings: Sequence[Reading], articles: Sequence[Article]) -> Cast:
                 mentions.append(_Mention(form=form, doc=reading.doc, outlet=outlet_of[reading.doc]))
                 if " " not in form and _THING_BEFORE.search(text[max(0, ent.start - 12) : ent.start]):
                     thing_like[form] += 1
-                title = title_before(text, ent.start)
+                # The title may sit inside the entity ("Lady Nora Vance" of "First Lady Nora
+                # Vance"): read it before the name proper.
+                inner = ent.text.find(form.split()[0])
+                title = title_before(text, ent.start + max(0, inner))
                 if title and not set(title.lower().replace(".", "").split()) <= HONORIFICS:
                     titles[form][title] += 1
     # A form the tagger calls an organisation or a place more often than a person is not one.

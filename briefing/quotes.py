@@ -41,6 +41,8 @@ SPEECH_REACH = 120
 # Tuesday.', 62); longer ones say something of their own. 60 and 90 give the same figures on the
 # ten annotated stories (bench/quotes.py); 90 keeps the long titles of officials.
 ATTRIBUTION_TAIL_CHARS = 90
+# "the four-term congressman": a description this long at most stands for a titled person.
+DESCRIBED_MAX_WORDS = 4
 # Quotations of one speaker compared pairwise for fragments of a longer one, at most.
 FRAGMENT_CHECK_MAX = 200
 # How far back (paragraphs) a pronoun looks for the person it stands for.
@@ -353,16 +355,17 @@ def _speaker_of(
 def _described(
     description: str, at: int, text: str, everyone: Sequence[tuple[int, int, str]], cast: Cast
 ) -> str | None:
-    """The person "the congressman" stands for: the latest person named before it whose title
-    is that word ("Congressman Anthony Weiner")."""
+    """The person "the congressman" (or "the four-term congressman", "the first lady") stands
+    for: the latest person named before it whose title holds that last word ("Congressman
+    Anthony Weiner", "First Lady Melania Trump")."""
     words = description.lower().split()
-    if len(words) != 2 or words[0] != "the" or words[1] not in people.TITLES:
+    if not 2 <= len(words) <= DESCRIBED_MAX_WORDS or words[0] != "the" or words[-1] not in people.TITLES:
         return None
     i = bisect.bisect_left(everyone, (at,))
     for start, _end, raw in reversed(everyone[:i]):
         who = _person(cast, raw)
         title = f"{cast.roles.get(who or '', '')} {people.title_before(text, start) or ''}".lower()
-        if who and words[1] in title.split():
+        if who and words[-1] in title.split():
             return who
     return None
 

@@ -104,6 +104,20 @@ def _speakers(*docs: tuple[str, str]) -> dict[str, str]:
             id="long-title-before-the-name",
         ),
         pytest.param(
+            "Congressman Dale Whitt resigned on Friday.\n\n"
+            "“I had no idea how to run a congressional office,” the four-term congressman said.",
+            "I had no idea how to run a congressional office",
+            "Dale Whitt",
+            id="described-with-a-modifier",
+        ),
+        pytest.param(
+            "First Lady Nora Vance toured the school on Monday.\n\n"
+            "“I am very excited for the upcoming trip,” the first lady said.",
+            "I am very excited for the upcoming trip",
+            "Nora Vance",
+            id="described-by-a-title-the-entity-holds",
+        ),
+        pytest.param(
             "“We have seen nothing like it in forty years,” officials said on Monday.",
             "We have seen nothing like it in forty years",
             "unattributed",
