@@ -99,8 +99,8 @@ def find_discrepancies(alignment: Alignment, *, readings: Sequence[Reading] = ()
         stems_a, stems_b = set(parsed[a.id].stems), set(parsed[b.id].stems)
         if not stems_a or not stems_b:
             continue
-        overlap = sum(idf(t) for t in stems_a & stems_b) / min(
-            sum(idf(t) for t in stems_a), sum(idf(t) for t in stems_b)
+        overlap = math.fsum(idf(t) for t in stems_a & stems_b) / min(
+            math.fsum(idf(t) for t in stems_a), math.fsum(idf(t) for t in stems_b)
         )
         clash = _clash(
             stated[a.id],

@@ -154,8 +154,8 @@ class Profile:
         idf = [vocabulary.idf(t) for t in stems]
         return cls(
             words=words,
-            weight=sum(idf),
-            norm=math.sqrt(sum(x * x for x in idf)),
+            weight=math.fsum(idf),
+            norm=math.sqrt(math.fsum(x * x for x in idf)),
             joined=" ".join(words.stems),
             distinct=len(stems),
             anchors=anchors,
@@ -184,8 +184,8 @@ def features(
     stems_a, stems_b = a.words.stems, b.words.stems
     shared = set(stems_a).intersection(stems_b)
     shared_idf = [vocabulary.idf(t) for t in shared]
-    cosine = sum(x * x for x in shared_idf) / (a.norm * b.norm) if shared else 0.0
-    overlap = sum(shared_idf) / min(a.weight, b.weight) if shared else 0.0
+    cosine = math.fsum(x * x for x in shared_idf) / (a.norm * b.norm) if shared else 0.0
+    overlap = math.fsum(shared_idf) / min(a.weight, b.weight) if shared else 0.0
     rarest = max(shared_idf, default=0.0) / vocabulary.max_idf
     bigrams_a = set(itertools.pairwise(stems_a))
     bigrams_b = set(itertools.pairwise(stems_b))
@@ -210,7 +210,7 @@ def features(
         float(both_names and not (wa.names & wb.names)),
         len(quoted_a & quoted_b) / fewer_quoted if fewer_quoted else 0.0,
         min(a.distinct, b.distinct) / max(a.distinct, b.distinct, 1),
-        sum(shared_idf) / max(a.weight, b.weight) if shared else 0.0,
+        math.fsum(shared_idf) / max(a.weight, b.weight) if shared else 0.0,
         ratios[2] / 100,
         min(RARE_CAP, sum(1 for t in shared if vocabulary.df_of.get(t, 0) <= RARE_DF)) / RARE_CAP,
         float(both_numbers and wa.numbers == wb.numbers),
@@ -225,7 +225,7 @@ def anchor_signals(a: PassageAnchors, b: PassageAnchors, vocabulary: Vocabulary)
         return _NO_ANCHORS
     shared = set(a.names + a.figures).intersection(b.names + b.figures)
     weight = a.rarity
-    shared_rarity = sum(weight.get(t, 1.0) for t in shared)
+    shared_rarity = math.fsum(weight.get(t, 1.0) for t in shared)
     same_speaker = bool(set(a.speakers).intersection(b.speakers))
     return (
         min(1.0, shared_rarity / ANCHORS_CAP),

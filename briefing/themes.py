@@ -155,7 +155,9 @@ def select(
     )
     unique_all = sorted(
         (
-            _single_point(s, s.anchors * sum(idf(t) for t in set(s.stems)) / (1 + len(s.stems)) * _lean(s))
+            _single_point(
+                s, s.anchors * math.fsum(idf(t) for t in set(s.stems)) / (1 + len(s.stems)) * _lean(s)
+            )
             for pid, s in scored.items()
             if pid not in clustered and _readable(s)
         ),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from briefing import alignment, anchors, cleaning, corpus, evaluation, pipeline, segmentation
 from briefing.models import Alignment, Passage
+from briefing.pairs import Profile, Vocabulary
+from briefing.text import words
 from tests.conftest import CORPUS, GOLD, make_article
 
 # Floors measured on tests/data/gold-dev.json (bench/evaluate.py: the passages and entity anchors
@@ -167,3 +170,21 @@ def test_align_one_line_paragraph_files_links_restatements_not_topic(tmp_path: P
     right = sum(1 for a, b in linked if a == b)
     assert right >= 0.9 * 1725, right
     assert right >= 0.95 * len(linked), (right, len(linked))
+
+
+def test_pair_weights_do_not_depend_on_the_order_stems_come_in() -> None:
+    """Sums over a set of stems follow the set's order, which follows Python's hash seed: summed
+    exactly (math.fsum), a passage's weights are the same in every process, so two runs (or a
+    Dask worker and the local engine) give bit-identical scores."""
+    rng = random.Random(3)
+    vocab = [f"t{n}x{rng.randrange(10**6)}" for n in range(400)]
+    vocabulary = Vocabulary.build(
+        [rng.choice(vocab) for _ in range(rng.randrange(1, 40))] for _ in range(900)
+    )
+    seen: set[tuple[float, float]] = set()
+    for _ in range(40):
+        order = vocab[:120]
+        rng.shuffle(order)
+        profile = Profile.of(words(" ".join(order)), vocabulary)
+        seen.add((profile.weight, profile.norm))
+    assert len(seen) == 1
