@@ -334,5 +334,10 @@ def _entity_text(raw: str) -> str:
     """An entity as a list shows it: one line, no leading article, no possessive."""
     text = " ".join(raw.split())
     text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"[’']s$", "", text)
-    return text.strip(" .,;:“”\"'()")
+    text = re.sub(r"[’']s$", "", text).strip(" ,;:“”\"'()")
+    last = text.rsplit(" ", 1)[-1]
+    if text.endswith(".") and (
+        "." in last[:-1] or (len(last) <= 4 and last[:-1].isalpha() and last[0].isupper())
+    ):
+        return text  # an abbreviation keeps its point: "U.S.", "N.Y.", "Mo."
+    return text.strip(" .")

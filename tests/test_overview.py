@@ -216,3 +216,18 @@ def test_a_leading_dateline_is_left_off_the_quoted_sentence() -> None:
     result = overview.summarise(alignment, articles=[], readings=[], people=[], outlets=["A", "B"])
     texts = [p.text for p in result.sentences]
     assert texts and all(not t.startswith("GRASS") and t.startswith("Heavy rain") for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("the U.S.", "U.S."),
+        ("Ferguson, Mo.", "Ferguson, Mo."),
+        ("the Kremlin’s", "Kremlin"),
+        ("Aug. 9.", "Aug. 9"),
+    ],
+)
+def test_names_are_listed_without_article_or_possessive_but_keep_an_abbreviations_point(
+    raw: str, shown: str
+) -> None:
+    assert overview._entity_text(raw) == shown
