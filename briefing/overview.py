@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from briefing import centrality as story_centrality
 from briefing.models import Alignment, Article, Entity, Overview, Passage, Person, Point, Reading
-from briefing.text import without_dateline
+from briefing.text import leans, without_dateline
 
 # Calibration: bench/rouge.py, the overview's ROUGE-2 F1 against the editors' summaries of the
 # 18 Multi-News stories in ../shared/stories, as a ratio to the lead-200 baseline in the same run
@@ -71,9 +71,6 @@ _SENTENCE_END = frozenset(".!?\"”’'")
 # The main names listed under the sentences.
 MAX_PEOPLE, MAX_PLACES, MAX_DATES = 4, 4, 3
 
-_REFERS_BACK = re.compile(
-    r"^[“\"‘']?(he|she|it|its|they|their|this|that|these|those|and|but|so|or|also|then)\b", re.IGNORECASE
-)
 _FACETS = {
     "PERSON": "who",
     "ORG": "who",
@@ -196,9 +193,8 @@ def _readable(text: str) -> bool:
 def _clarity(text: str) -> float:
     """1 for a sentence that stands alone; LEANING_PENALTY for one that leans on the one before
     (a pronoun or conjunction first) or is a clause cut from a longer sentence."""
-    leans = bool(_REFERS_BACK.match(text)) or text[:1].islower()
     clause = text.rstrip()[-1:] not in _SENTENCE_END
-    return (LEANING_PENALTY if leans else 1.0) * (CLAUSE_PENALTY if clause else 1.0)
+    return (LEANING_PENALTY if leans(text) else 1.0) * (CLAUSE_PENALTY if clause else 1.0)
 
 
 def _entities_by_passage(passages: Sequence[Passage], readings: Sequence[Reading]) -> dict[str, list[Entity]]:

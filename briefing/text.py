@@ -155,3 +155,19 @@ _DATELINE_LEAD = re.compile(
 def without_dateline(sentence: str) -> str:
     """The sentence without a leading dateline, for quoting it on its own."""
     return _DATELINE_LEAD.sub("", sentence, count=1)
+
+
+# A sentence that needs the one before it: a pronoun or a conjunction first (perhaps inside an
+# opening quotation mark: '“But we …'), or a start in lower case (a clause cut from a sentence).
+_REFERS_BACK = re.compile(
+    r"^[“\"‘']?(he|she|it|its|they|their|this|that|these|those|and|but|so|or|also|then)\b", re.IGNORECASE
+)
+
+
+def leans(sentence: str) -> bool:
+    """Whether a sentence leans on what came before it: it refers back, opens mid-sentence, or
+    closes a quotation it never opened ('In the 1990s when …,” said Lukyanov' is the end of one)."""
+    text = sentence.lstrip()
+    if _REFERS_BACK.match(text) or text[:1].islower():
+        return True
+    return text.count("”") > text.count("“")

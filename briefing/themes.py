@@ -4,7 +4,6 @@ and the consensus: the claims most independent outlets share, the most central t
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from rapidfuzz import fuzz
 
 from briefing.centrality import Centrality, measure
 from briefing.models import Alignment, Article, Cluster, Passage, Point, Settings, ThemeSection, ThemeSpec
-from briefing.text import without_dateline, words
+from briefing.text import leans, without_dateline, words
 from briefing.uniqueness import Closeness
 
 # A passage serves a theme when its relevance reaches this; relevance is the IDF weight of
@@ -56,7 +55,6 @@ ANCHOR_CAP = 2
 # A sentence opening with a pronoun or a conjunction leans on the one before it: as a point,
 # a sentence that stands alone reads better, unless the leaning one is far more relevant.
 LEANING_PENALTY = 0.7
-_REFERS_BACK = re.compile(r"^(he|she|it|they|this|that|these|those|and|but|so|or)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -261,8 +259,8 @@ def _readable(item: _Scored) -> bool:
 
 
 def _leans(text: str) -> bool:
-    """Opens with a pronoun or a conjunction, or mid-sentence (a clause): needs what came before."""
-    return bool(_REFERS_BACK.match(text)) or text[:1].islower()
+    """Needs what came before (text.leans): a pronoun or conjunction first, a clause, a quotation's end."""
+    return leans(text)
 
 
 def _lean(item: _Scored) -> float:

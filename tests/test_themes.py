@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
 from rapidfuzz import fuzz
 
 from briefing import themes
 from briefing.models import Alignment, Cluster, Link, Passage, Point, Settings
+from briefing.text import leans
 from tests.conftest import Built, make_article
 
 
@@ -286,3 +288,23 @@ def test_a_single_outlet_point_restating_a_lead_sentence_of_another_outlet_is_no
         alignment, [], outlets=["A", "B", "C"], articles=articles, settings=Settings()
     )
     assert {"A0", "B0"} & {p.passage for p in without}  # without the lead, one of them is listed
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leaning"),
+    [
+        (
+            "In the 1990s when the Taliban ruled, we had no embassy,” said Lukyanov.",
+            True,
+        ),  # a quotation's end
+        ("“In the 1990s we had no embassy,” said Lukyanov.", False),
+        ("But the embassy stayed open, officials said.", True),
+        ("“But we stayed,” he said.", True),
+        ("and that he was going back to the White House.", True),
+        ("The embassy in Kabul stayed open through the week.", False),
+    ],
+)
+def test_a_sentence_leans_on_the_one_before_when_it_cannot_be_read_alone(
+    sentence: str, leaning: bool
+) -> None:
+    assert leans(sentence) is leaning
