@@ -215,11 +215,20 @@ def name_form(raw: str) -> str | None:
         return None
     if tokens[-1].lower().strip(".") in TITLES:
         return None
+    if len(tokens) > 1 and tokens[-1].lower().strip(".") in _INSTITUTIONS:
+        return None
     if all(t.isupper() and len(t) > 3 for t in tokens):
         return None  # "LIVINGSTON, N.J. —": a dateline's place in capitals, not a name
     return " ".join(tokens)
 
 
+# A "name" ending in one of these is an institution the tagger took for a person ("John Jay
+# College", "Nezavisimaya Gazeta", "Fukushima Daiichi" is a plant: not listed, too rare).
+_INSTITUTIONS = frozenset(
+    """college university school institute center centre hospital church council committee party
+    times post news gazette gazeta journal daily tribune herald company corp inc foundation
+    association union agency department ministry court academy museum""".split()
+)
 _PARTICLES = frozenset({"de", "da", "van", "von", "der", "del", "la", "le", "bin", "al", "el", "du", "di"})
 
 
@@ -308,7 +317,8 @@ def _nicknamer() -> NickNamer:
     return NickNamer()
 
 
-_TITLE_RUN = re.compile(r"((?:[A-Z][\w.’'&-]*\s+){1,5})$")
+# A title run never crosses a line: a headline above ("… House Run") is not the role.
+_TITLE_RUN = re.compile(r"((?:[A-Z][\w.’'&-]*[ \t]+){1,5})$")
 
 
 def title_before(text: str, start: int) -> str | None:

@@ -196,3 +196,10 @@ def test_a_surname_with_two_letters_swapped_is_the_same_person_but_another_first
     assert cast.forms["Gregory Jazcko"] == cast.forms["Gregory Jaczko"]
     assert people.resolve(cast, "Yuichi Sato") is None  # another Sato, whom the tagger missed
     assert people.resolve(cast, "Mr. Sato") == "Tsukasa Sato"
+
+
+def test_institutions_the_tagger_took_for_people_and_headline_words_are_left_out() -> None:
+    text = "Fed Vote Set For House Run\n\nGovernor Ada Brennan spoke at John Jay College on Monday."
+    cast = _cast_of(text, ["Ada Brennan", "John Jay College"])
+    assert "John Jay College" not in cast.outlets
+    assert cast.roles.get("Ada Brennan") == "Governor"  # not "House Run Governor"
