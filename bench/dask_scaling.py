@@ -166,9 +166,11 @@ def estimate(row: dict[str, Any], articles: int, workers: int, partition_size: i
         f"small routing tasks, ~{shuffle_tasks * per_task_ms / 1000 / 60:.0f} min of scheduler time at "
         f"{per_task_ms:g} ms a task: grow partitions with the corpus (200,000 passages: "
         f"{4 * math.ceil(passages / 200_000) ** 2:,} tasks) or move to a P2P shuffle.",
-        f"- worker memory: {max(row['worker_peak_mb']):.0f} MB peak per worker here, set by the partition "
-        f"size ({row['partition_size']:,} passages), not the corpus; with 200,000-passage partitions "
-        f"about {max(row['worker_peak_mb']) * 200_000 / row['partition_size'] / 1024:.1f} GB.",
+        f"- worker memory: {max(row['worker_peak_mb']):.0f} MB peak per worker here; a worker holds its "
+        f"share of the run's records (1/{row['workers']} here) besides one task's working set, so it "
+        f"stays flat when workers grow with the corpus: {articles:,} articles on {workers} workers hold "
+        f"~{max(row['worker_peak_mb']) * scale * row['workers'] / workers / 1024:.1f} GB each (a rough "
+        "linear scaling of this one size).",
         f"- central conclude (best, links, clusters on the scored pairs, one process): "
         f"{row['conclude_s']:.0f} s here, ~{central_s / 60:.0f} min and ~{central_mb / 1024:.0f} GB "
         "at that size: the step that does not scale out; it holds every passage and scored pair.",

@@ -1,6 +1,7 @@
 """Out-of-sample alignment on ECB+ dev: links across different events, precision, recall.
 
     python bench/ecbplus.py [GOLD_DIR] [--topics 1,3] [--smallest N] [--show-wrong N] [--no-cache]
+                            [--semantic]
 
 GOLD_DIR defaults to ../shared/gold/ecbplus-dev (its README describes the format); when it is
 absent the script says so and exits 0. Each ECB+ topic has two sub-topics about similar but
@@ -43,7 +44,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from briefing import alignment, anchors, corpus, nlp, pipeline  # noqa: E402
+import numpy as np  # noqa: E402
+
+from briefing import alignment, anchors, corpus, nlp, pipeline, semantic  # noqa: E402
 from briefing.models import Alignment, Entity, Mention, Passage, Reading, Span, Speech  # noqa: E402
 
 GOLD = ROOT.parent / "shared" / "gold" / "ecbplus-dev"
@@ -112,6 +115,7 @@ def main() -> int:
     parser.add_argument("--show-wrong", type=int, default=0, metavar="N", help="print N wrong links")
     parser.add_argument("--cache", type=Path, default=CACHE, help=f"passage cache (default {CACHE})")
     parser.add_argument("--no-cache", action="store_true", help="read every topic afresh")
+    parser.add_argument("--semantic", action="store_true", help="with the semantic route (its extra)")
     args = parser.parse_args()
     if not (args.gold / "subtopics.json").is_file():
         print(
@@ -122,7 +126,7 @@ def main() -> int:
     cache = None if args.no_cache else args.cache
     scores = []
     for topic in topics:
-        scores.append(measure_topic(args.gold, topic, cache=cache))
+        scores.append(measure_topic(args.gold, topic, cache=cache, semantic_route=args.semantic))
         print(f"topic {topic}: {scores[-1].seconds:.1f}s", file=sys.stderr)
     print_table(scores)
     if args.show_wrong:
@@ -147,13 +151,16 @@ def measure(gold: Path, topics: Sequence[int], *, cache: Path | None = CACHE) ->
     return [measure_topic(gold, topic, cache=cache) for topic in topics]
 
 
-def measure_topic(gold: Path, topic: int, *, cache: Path | None = CACHE) -> TopicScore:
+def measure_topic(
+    gold: Path, topic: int, *, cache: Path | None = CACHE, semantic_route: bool = False
+) -> TopicScore:
     """Read and align one topic's two sub-topics as one corpus and score the links."""
     started = time.perf_counter()
     stories = [f"t{topic:02d}-{sub}" for sub in SUBTOPICS]
     sentences = {story: _sentences(gold, story) for story in stories}
     passages, mapped, articles, readings = _passages(gold, stories, sentences, cache=cache)
-    aligned = alignment.align(passages, anchors=anchors.build(passages, readings))
+    vectors = _vectors(passages, cache) if semantic_route else None
+    aligned = alignment.align(passages, anchors=anchors.build(passages, readings), vectors=vectors)
     elapsed = time.perf_counter() - started
     return _score(
         topic,
@@ -164,6 +171,21 @@ def measure_topic(gold: Path, topic: int, *, cache: Path | None = CACHE) -> Topi
         shared=_background_chains(gold, topic),
         seconds=elapsed,
     )
+
+
+def _vectors(passages: Sequence[Passage], cache: Path | None) -> np.ndarray:
+    """The passages' sentence vectors (semantic.encode), cached beside the passages by text."""
+    texts = [p.text for p in passages]
+    if cache is None:
+        return semantic.encode(texts)
+    key = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:24]
+    path = cache / f"vectors-{key}.npy"
+    if path.is_file():
+        return np.load(path)
+    vectors = semantic.encode(texts)
+    cache.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors)
+    return vectors
 
 
 def total(scores: Sequence[TopicScore]) -> TopicScore:

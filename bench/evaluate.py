@@ -1,6 +1,6 @@
 """Measure alignment against the dev annotation: link precision, claim and pair recall.
 
-Usage: python bench/evaluate.py [GOLD_JSON] [--corpus DIR]
+Usage: python bench/evaluate.py [GOLD_JSON] [--corpus DIR] [--semantic]
 Defaults: tests/data/gold-dev.json and corpus/.
 """
 
@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from briefing import alignment, evaluation
+from briefing import alignment, evaluation, semantic
 
 sys.path.insert(0, str(Path(__file__).parent))
 import dev_data
@@ -21,11 +21,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     dev_data.add_arguments(parser)
     parser.add_argument("--verbose", action="store_true", help="print every predicted cluster")
+    parser.add_argument("--semantic", action="store_true", help="with the semantic route (its extra)")
     args = parser.parse_args()
     dev = dev_data.load(args.gold, args.corpus)
     passages, gold = dev.passages, dev.gold
     started = time.perf_counter()
-    result = alignment.align(passages, anchors=dev.anchors)
+    vectors = semantic.encode([p.text for p in passages]) if args.semantic else None
+    result = alignment.align(passages, anchors=dev.anchors, vectors=vectors)
     elapsed = time.perf_counter() - started
     scores = evaluation.score(result, gold)
     if args.verbose:

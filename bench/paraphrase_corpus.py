@@ -3,7 +3,7 @@
 Writes sentence 1 of every pair into one file and sentence 2 into another (one line each, as
 the withheld evaluation does), aligns them, and counts pair i as "paraphrase" when its two
 lines end up in one cluster. Prints accuracy and F1 against the labels.
-Usage: python bench/paraphrase_corpus.py MSRP_TSV. Skips (exit 0) when the file is absent.
+Usage: python bench/paraphrase_corpus.py MSRP_TSV [--semantic]. Skips (exit 0) when the file is absent.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from briefing import alignment
+from briefing import alignment, semantic
 
 sys.path.insert(0, str(Path(__file__).parent))
 from paraphrase_data import as_corpus, is_pair, read_msrp
@@ -22,13 +22,15 @@ from paraphrase_data import as_corpus, is_pair, read_msrp
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("msrp", type=Path)
+    parser.add_argument("--semantic", action="store_true", help="with the semantic route (its extra)")
     args = parser.parse_args()
     if not args.msrp.is_file():
         print(f"skipped: {args.msrp} not found (MSRP is not shipped; pass its path)")
         return 0
     msrp = as_corpus(read_msrp(args.msrp))
     started = time.perf_counter()
-    result = alignment.align(msrp.passages, anchors=msrp.anchors)
+    vectors = semantic.encode([p.text for p in msrp.passages]) if args.semantic else None
+    result = alignment.align(msrp.passages, anchors=msrp.anchors, vectors=vectors)
     elapsed = time.perf_counter() - started
     by_id = {p.id: p for p in msrp.passages}
     linked = {

@@ -10,18 +10,24 @@
    high score, and its two articles must share enough of their own names (CONTEXT_GATE);
    clusters grow only while every member still matches the others and no two members state
    different dates or figures.
+4. With sentence vectors (the semantic route, ``vectors=``), passages of two outlets that are
+   each other's best by margin (``neighbours.py``) are linked too, under the same merge rules.
 """
 
 from __future__ import annotations
 
 import gc
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz.distance import Indel
 
+from briefing import neighbours
 from briefing.anchors import NONE, Anchors, PassageAnchors
 from briefing.models import Alignment, Cluster, Link, Match, Passage
 from briefing.pairs import Profile, Vocabulary, conflicting, context_apart, probabilities, probability
@@ -85,6 +91,27 @@ MERGE_MIN = 0.1
 CONTEXT_GATE = 0.8
 
 
+# The semantic route (vectors from the optional encoder, briefing/semantic.py), swept with
+# bench/evaluate.py --semantic (dev annotation) and bench/ecbplus.py --semantic (21 ECB+ dev
+# topics, which the encoder never saw). MARGIN_NEIGHBOURS: the k of margin mining (each side's 4
+# nearest in the other outlet, as Artetxe & Schwenk 2019); SEMANTIC_MIN_COSINE keeps the
+# candidate lists short (0.6 found fewer dev claims at every margin); SEMANTIC_MARGIN: margins
+# 0.03 / 0.05 / 0.07 / 0.10 alone found 12 / 13 / 11 / 9 of 38 dev claims (links 64 / 55 / 47 / 36).
+# With 0.05 alone, ECB+ cross-event links rose from 0.031 to 0.043 of all links: two accounts of
+# similar events read alike to an encoder. So a semantic pair needs its articles closer than
+# lexical links do (SEMANTIC_CONTEXT_GATE, on anchors.context; 0.8 / 0.6 / 0.4 gave cross-event
+# 0.040 / 0.030 / 0.032 with SEMANTIC_MIN_PROBABILITY 0.02) and a little lexical support: a pair
+# model probability of 0.02 (0, 0.02, 0.05 gave dev claims 13 / 11 / 10, ECB+ annotated precision
+# 0.937 / 0.952 / 0.958). Chosen, on against off, with neighbours.CANDIDATES 16: dev claims
+# 9 -> 11 of 38, link precision 0.300 -> 0.234 (0.750 -> 0.786 among annotated passages); ECB+
+# cross-event 0.031 -> 0.029, annotated precision 0.963 -> 0.946, pair recall 0.046 -> 0.060;
+# MSRP train as two outlets (bench/paraphrase_corpus.py) accuracy 0.722 -> 0.717, F1 0.817 both.
+MARGIN_NEIGHBOURS = 4
+SEMANTIC_MIN_COSINE = 0.5
+SEMANTIC_MARGIN = 0.05
+SEMANTIC_CONTEXT_GATE = 0.6
+SEMANTIC_MIN_PROBABILITY = 0.02
+
 _NON_WORD = re.compile(r"[^\w\x00]+|_")
 
 
@@ -94,12 +121,20 @@ class _Unit:
     profile: Profile
 
 
-def align(passages: Sequence[Passage], *, anchors: Anchors | None = None) -> Alignment:
+def align(
+    passages: Sequence[Passage],
+    *,
+    anchors: Anchors | None = None,
+    vectors: npt.NDArray[np.floating] | None = None,
+) -> Alignment:
     """Cluster the passages that report the same claim in two or more outlets.
 
     ``anchors`` (``anchors.build`` over the NLP pass's readings) add each passage's figures to
     the candidate index, its names, figures and speakers to the pair signals, and its article's
     own names to linking (CONTEXT_GATE); without them only the words count, as before.
+    ``vectors`` (one unit row per passage, ``semantic.encode``) open the semantic route:
+    passages that are mutual best by margin across two outlets are linked too (SEMANTIC_MARGIN);
+    without them the lexical route alone links.
     """
     # Millions of small long-lived objects (stems, profiles, pairs) and no reference cycles:
     # the cyclic garbage collector would rescan them all again and again as they accumulate
@@ -107,13 +142,15 @@ def align(passages: Sequence[Passage], *, anchors: Anchors | None = None) -> Ali
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _align(passages, anchors or Anchors())
+        return _align(passages, anchors or Anchors(), vectors)
     finally:
         if enabled:
             gc.enable()
 
 
-def _align(passages: Sequence[Passage], anchors: Anchors) -> Alignment:
+def _align(
+    passages: Sequence[Passage], anchors: Anchors, vectors: npt.NDArray[np.floating] | None = None
+) -> Alignment:
     # The stages are public so that the Dask engine (briefing/distributed.py) runs the same
     # ones: prepare per passage, the index (candidate_pairs' pieces) and score per partition,
     # conclude on the scored pairs in one process.
@@ -122,7 +159,31 @@ def _align(passages: Sequence[Passage], anchors: Anchors) -> Alignment:
     vocabulary = Vocabulary.build(indexed)
     units = make_units(passages, [parsed for parsed, _ in prepared], vocabulary, anchors)
     scores = _score_candidates(units, indexed, vocabulary)
-    return conclude(units, scores, vocabulary)
+    if vectors is None:
+        return conclude(units, scores, vocabulary)
+    semantic = semantic_pairs(units, indexed, vectors)
+    missing = [pair for pair in semantic if pair not in scores]
+    fresh = score([(units[i].profile, units[j].profile) for i, j in missing], vocabulary)
+    scores = dict(sorted([*scores.items(), *zip(missing, fresh, strict=True)]))
+    return conclude(units, scores, vocabulary, semantic=semantic)
+
+
+def semantic_pairs(
+    units: Sequence[_Unit], indexed: Sequence[Sequence[str]], vectors: npt.NDArray[np.floating]
+) -> list[tuple[int, int]]:
+    """The semantic route's candidate links (i < j): passages of two outlets that are mutual
+    best by margin over their vectors' cosine (``neighbours``), each with MIN_CONTENT_WORDS."""
+    if len(vectors) != len(units):
+        raise ValueError(f"{len(vectors)} vectors for {len(units)} passages")
+    found = neighbours.mutual_pairs(
+        vectors,
+        [u.passage.outlet for u in units],
+        usable=[len(set(tokens)) >= MIN_CONTENT_WORDS for tokens in indexed],
+        k=MARGIN_NEIGHBOURS,
+        min_cosine=SEMANTIC_MIN_COSINE,
+        min_margin=SEMANTIC_MARGIN,
+    )
+    return [(p.i, p.j) for p in found]
 
 
 def prepare(passage: Passage, anchors: PassageAnchors = NONE) -> tuple[Words, tuple[str, ...]]:
@@ -155,11 +216,20 @@ def score(pairs: Sequence[tuple[Profile, Profile]], vocabulary: Vocabulary) -> l
     return probabilities(pairs, vocabulary)
 
 
-def conclude(units: list[_Unit], scores: dict[tuple[int, int], float], vocabulary: Vocabulary) -> Alignment:
+def conclude(
+    units: list[_Unit],
+    scores: dict[tuple[int, int], float],
+    vocabulary: Vocabulary,
+    *,
+    semantic: Sequence[tuple[int, int]] = (),
+) -> Alignment:
     """From the scored candidate pairs (i < j, in sorted order): best per outlet, links,
-    nearest matches and clusters."""
+    nearest matches and clusters. ``semantic``: the semantic route's pairs (scored too), linked
+    as well unless their articles are apart or they state different dates or figures."""
     best = _best_by_outlet(units, scores)
     links = _link(units, scores, best)
+    if semantic:
+        links = _with_semantic(units, links, scores, semantic)
     nearest = _nearest(units, best)
     clusters = _cluster(units, links, scores, vocabulary)
     return Alignment(
@@ -289,7 +359,7 @@ def probe_tokens(eligible: Sequence[str], vocabulary: Vocabulary) -> list[str]:
 
 def overlap_limit(tokens: Sequence[str], vocabulary: Vocabulary) -> float:
     """The shared rare weight a candidate needs: MIN_PROBE_OVERLAP of the passage's IDF weight."""
-    return MIN_PROBE_OVERLAP * sum(vocabulary.idf(t) for t in set(tokens))
+    return MIN_PROBE_OVERLAP * math.fsum(vocabulary.idf(t) for t in set(tokens))
 
 
 def accumulate(postings: Iterable[tuple[float, Sequence[int]]]) -> dict[int, float]:
@@ -366,6 +436,30 @@ def _link(
         links.append((score, i, j))
     links.sort(key=lambda sij: (-sij[0], sij[1], sij[2]))
     return links
+
+
+def _with_semantic(
+    units: list[_Unit],
+    links: list[tuple[float, int, int]],
+    scores: dict[tuple[int, int], float],
+    semantic: Sequence[tuple[int, int]],
+) -> list[tuple[float, int, int]]:
+    """The links plus the semantic route's pairs. Such a pair's score is raised to LINK_THRESHOLD
+    (the margin vouches for it as a link at the threshold does), so that merging treats it as a
+    link while every other cross pair of a merge must still reach MERGE_MIN and the mean."""
+    linked = {(i, j) for _, i, j in links}
+    added = list(links)
+    for i, j in semantic:
+        if (i, j) in linked or scores[(i, j)] < SEMANTIC_MIN_PROBABILITY:
+            continue
+        if context_apart(units[i].profile.anchors, units[j].profile.anchors) >= SEMANTIC_CONTEXT_GATE:
+            continue
+        if conflicting(units[i].profile.anchors, units[j].profile.anchors):
+            continue
+        scores[(i, j)] = max(scores[(i, j)], LINK_THRESHOLD)
+        added.append((scores[(i, j)], i, j))
+    added.sort(key=lambda sij: (-sij[0], sij[1], sij[2]))
+    return added
 
 
 def _apart(a: _Unit, b: _Unit) -> bool:

@@ -97,6 +97,23 @@ SchedulerOpt = Annotated[
         show_default=False,
     ),
 ]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Read every article with spaCy, neither using nor filling the reading cache "
+        "($BRIEFING_CACHE, else $XDG_CACHE_HOME/briefing, else ~/.cache/briefing).",
+    ),
+]
+SemanticOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--semantic/--no-semantic",
+        help="Also link restatements by sentence vectors (pip install 'briefing[semantic]'): more "
+        "shared claims found, at lower link precision. Local engine only. Default: off.",
+        show_default=False,
+    ),
+]
 
 
 def version_callback(value: bool) -> None:
@@ -126,6 +143,8 @@ def build(
     strict: StrictOpt = False,
     engine: EngineOpt = Engine.local,
     scheduler: SchedulerOpt = None,
+    no_cache: NoCacheOpt = False,
+    semantic: SemanticOpt = None,
     paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
     pdf_variant: Annotated[
         Variant | None,
@@ -160,7 +179,14 @@ def build(
     from briefing.timings import Clock
 
     clock = Clock()
-    settings = Settings(built=_build_date(date), strict=strict, engine=engine.value, scheduler=scheduler)
+    settings = Settings(
+        built=_build_date(date),
+        strict=strict,
+        engine=engine.value,
+        scheduler=scheduler,
+        cache_dir=_cache_dir(no_cache),
+        semantic=_semantic(semantic, engine),
+    )
     # The render worker starts first: it imports WeasyPrint and loads the fonts while this
     # process imports the pipeline, reads the corpus and aligns it.
     press = Press.start(split=pdf_variant is None)
@@ -330,6 +356,8 @@ def align(
     strict: StrictOpt = False,
     engine: EngineOpt = Engine.local,
     scheduler: SchedulerOpt = None,
+    no_cache: NoCacheOpt = False,
+    semantic: SemanticOpt = None,
 ) -> None:
     """Show which passages the outlets share, without rendering a PDF.
 
@@ -338,7 +366,14 @@ def align(
     """
     from briefing import export, pipeline
 
-    settings = Settings(built=_build_date(date), strict=strict, engine=engine.value, scheduler=scheduler)
+    settings = Settings(
+        built=_build_date(date),
+        strict=strict,
+        engine=engine.value,
+        scheduler=scheduler,
+        cache_dir=_cache_dir(no_cache),
+        semantic=_semantic(semantic, engine),
+    )
     try:
         with pipeline.engine_session(settings, progress=_progress):
             briefing = pipeline.build_briefing(corpus, settings=settings, progress=_progress)
@@ -355,6 +390,8 @@ def align(
 def themes(
     corpus: CorpusArg = Path("corpus"),
     count: Annotated[int, typer.Option("--count", min=1, max=12, help="How many themes to suggest.")] = 4,
+    no_cache: NoCacheOpt = False,
+    semantic: SemanticOpt = None,
 ) -> None:
     """Suggest themes for a corpus, as [[themes]] tables to paste into its briefing.toml.
 
@@ -363,7 +400,12 @@ def themes(
     from briefing import pipeline, suggestions
 
     try:
-        suggested = pipeline.suggest_themes(corpus, count=count, settings=Settings())
+        suggested = pipeline.suggest_themes(
+            corpus,
+            count=count,
+            settings=Settings(cache_dir=_cache_dir(no_cache), semantic=_semantic(semantic, Engine.local)),
+            progress=_progress,
+        )
     except BriefingError as exc:
         _fail(exc)
     if not suggested:
@@ -390,6 +432,13 @@ def _print_table(briefing: Briefing) -> None:
     Console(soft_wrap=False, highlight=False).print(table)
 
 
+def _cache_dir(no_cache: bool) -> Path | None:
+    """The reading cache's folder, None with --no-cache."""
+    from briefing import cache
+
+    return None if no_cache else cache.location()
+
+
 def _build_date(value: str | None) -> dt.date:
     if value:
         try:
@@ -407,6 +456,25 @@ def _build_date(value: str | None) -> dt.date:
                 f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds", param_hint="SOURCE_DATE_EPOCH"
             ) from None
     return dt.date.today()
+
+
+def _semantic(value: bool | None, engine: Engine) -> bool | None:
+    """--semantic/--no-semantic checked before any work: with --engine dask a one-line usage
+    error (exit 2), without the extra the one-line install hint (exit 1)."""
+    if not value:
+        return value
+    if engine is Engine.dask:
+        err.print(
+            "Error: --semantic runs on the local engine only: drop --semantic or --engine dask", markup=False
+        )
+        raise typer.Exit(EXIT_USAGE)
+    from briefing import semantic
+
+    try:
+        semantic.require()
+    except BriefingError as exc:
+        _fail(exc)
+    return value
 
 
 def _progress(message: str) -> None:

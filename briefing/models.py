@@ -418,3 +418,10 @@ class Settings:
     # on the scheduler at ``scheduler``, else DASK_SCHEDULER_ADDRESS, else a LocalCluster.
     engine: Literal["local", "dask"] = "local"
     scheduler: str | None = None
+    # The semantic route (briefing/semantic.py, pip install 'briefing[semantic]'): True links
+    # restatements the words miss too, False never; None, not said: off (a manifest setting may
+    # decide it one day). It lowers link precision (README, "The semantic route"), so it is asked for.
+    semantic: bool | None = None
+    # The reading cache's folder (briefing/cache.py), for the local engine. None: every article
+    # is read by spaCy. The CLI passes cache.location() unless --no-cache; library callers opt in.
+    cache_dir: Path | None = None

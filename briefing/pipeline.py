@@ -12,6 +12,7 @@ from pathlib import Path
 from briefing import (
     alignment,
     anchors,
+    cache,
     cleaning,
     corpus,
     discrepancies,
@@ -23,6 +24,7 @@ from briefing import (
     report,
     reprints,
     segmentation,
+    semantic,
     suggestions,
     themes,
     timeline,
@@ -55,10 +57,20 @@ class Read:
     model: str
 
 
-def read_articles(articles: Sequence[Article], *, model: str | None = None) -> Read:
-    """Clean, read (spaCy) and split: the passages every later stage works on."""
+def read_articles(
+    articles: Sequence[Article],
+    *,
+    model: str | None = None,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> Read:
+    """Clean, read (spaCy, or the reading cache in ``cache_dir``) and split: the passages every
+    later stage works on."""
     cleaned = tuple(cleaning.clean(article) for article in articles)
-    readings = nlp.read(cleaned, model=model)
+    if cache_dir is None:
+        readings = nlp.read(cleaned, model=model)
+    else:
+        readings = cache.read(cleaned, model=model, folder=cache_dir, reader=nlp.read, progress=progress)
     passages = tuple(
         p
         for article, reading in zip(cleaned, readings, strict=True)
@@ -90,7 +102,7 @@ def _read(articles: Sequence[Article], settings: Settings, say: Progress) -> Rea
         return distributed.read_articles(
             articles, model=settings.model, scheduler=settings.scheduler, progress=say
         )
-    return read_articles(articles, model=settings.model)
+    return read_articles(articles, model=settings.model, cache_dir=settings.cache_dir, progress=say)
 
 
 def _align(
@@ -100,8 +112,21 @@ def _align(
     if settings.engine == "dask":
         from briefing import distributed
 
+        if settings.semantic:
+            raise semantic.SemanticError(
+                "--semantic runs on the local engine only: drop --semantic or --engine dask"
+            )
         return distributed.align(passages, anchors=found, scheduler=settings.scheduler, progress=say)
-    return alignment.align(passages, anchors=found)
+    return alignment.align(passages, anchors=found, vectors=_vectors(passages, settings, say))
+
+
+def _vectors(passages: Sequence[Passage], settings: Settings, say: Progress) -> semantic.Vectors | None:
+    """The passages' sentence vectors when the semantic route is on (Settings.semantic)."""
+    if not settings.semantic:
+        return None
+    vectors = semantic.encode([p.text for p in passages])
+    say(f"encoded {len(passages)} passages for the semantic route")
+    return vectors
 
 
 def build_briefing(folder: Path, *, settings: Settings, progress: Progress | None = None) -> Briefing:
@@ -174,14 +199,19 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
     )
 
 
-def suggest_themes(folder: Path, *, count: int, settings: Settings) -> tuple[ThemeSpec, ...]:
+def suggest_themes(
+    folder: Path, *, count: int, settings: Settings, progress: Progress | None = None
+) -> tuple[ThemeSpec, ...]:
     """Themes for a corpus, as an analyst's questions about its main people, organisations and
     places: read and aligned as a build does (a reprint's copies left out), nothing rendered."""
     loaded = corpus.load(folder)
-    read = read_articles(loaded.articles, model=settings.model)
+    read = read_articles(
+        loaded.articles, model=settings.model, cache_dir=settings.cache_dir, progress=progress
+    )
     copied = reprints.copied(reprints.find(read.passages, articles=read.articles))
     kept = tuple(p for p in read.passages if p.id not in copied)
-    aligned = alignment.align(kept, anchors=anchors.build(kept, read.readings))
+    vectors = _vectors(kept, settings, progress or (lambda _message: None))
+    aligned = alignment.align(kept, anchors=anchors.build(kept, read.readings), vectors=vectors)
     cast = people.identify(read.readings, loaded.articles)
     said = quotes.find(read.articles, read.readings, aligned.passages, cast=cast)
     return suggestions.suggest(

