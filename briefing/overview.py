@@ -300,11 +300,18 @@ def _top_entities(
     named: dict[str, set[str]] = defaultdict(set)
     count: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = defaultdict(Counter)
-    for pid, ents in _entities_by_passage(passages, readings).items():
+    tagged: dict[str, Counter[bool]] = defaultdict(Counter)  # how often a form has these labels
+    by_passage = _entities_by_passage(passages, readings)
+    for ents in by_passage.values():
+        for ent in ents:
+            tagged[_entity_text(ent.text).lower()][ent.label in labels] += 1
+    for pid, ents in by_passage.items():
         for ent in ents:
             text = _entity_text(ent.text)
             if ent.label not in labels or not text or (keep is not None and not keep.search(text)):
                 continue
+            if tagged[text.lower()][True] * 2 <= sum(tagged[text.lower()].values()):
+                continue  # "Melania" tagged a place once, a person more often: not a place
             key = text.lower()
             named[key].add(outlet_of[pid])
             count[key] += 1

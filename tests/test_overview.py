@@ -165,11 +165,18 @@ def test_without_shared_claims_the_overview_is_the_articles_leads() -> None:
 
 
 def test_names_come_from_entities_most_outlets_give() -> None:
-    text = "Officials in Paris said on Tuesday that the 1990s plan would be revived soon."
+    text = "Officials in Paris told Nora on Tuesday that the 1990s plan would be revived, Nora said."
     passages = (_passage("a", 0, text), _passage("b", 0, text))
 
     def entities(doc: str) -> Reading:
+        # "Nora" once tagged a place, once a person: most often not a place, so not listed as one.
+        nora = text.index("Nora")
         found = [("Paris", "GPE"), ("Tuesday", "DATE"), ("the 1990s", "DATE")]
+        extra = [
+            Entity(start=nora, end=nora + 4, label="GPE", text="Nora"),
+            Entity(start=text.rindex("Nora"), end=text.rindex("Nora") + 4, label="PERSON", text="Nora"),
+            Entity(start=text.rindex("Nora"), end=text.rindex("Nora") + 4, label="PERSON", text="Nora"),
+        ]
         return Reading(
             doc=doc,
             model="test",
@@ -177,7 +184,8 @@ def test_names_come_from_entities_most_outlets_give() -> None:
             entities=tuple(
                 Entity(start=text.index(t), end=text.index(t) + len(t), label=label, text=t)
                 for t, label in found
-            ),
+            )
+            + tuple(extra),
             speech=(),
             subjects=(),
             parsed=len(text),
