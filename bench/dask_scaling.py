@@ -89,7 +89,7 @@ def run_dask(folder: Path, workers: int, partition_size: int) -> dict[str, Any]:
     from briefing import distributed
 
     cluster_started = time.perf_counter()
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
     client = Client(cluster)
     client.wait_for_workers(workers)
     started = time.perf_counter()

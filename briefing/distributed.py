@@ -109,7 +109,7 @@ def session(scheduler: str | None = None, *, progress: Progress | None = None) -
             ) from None
     else:
         cluster = LocalCluster(
-            n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
         client = Client(cluster)
     try:

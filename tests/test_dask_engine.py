@@ -38,7 +38,7 @@ def scheduler() -> Iterator[str]:
         pytest.skip("dask[distributed] is not installed")
     from distributed import LocalCluster
 
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)  # type: ignore[no-untyped-call]
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")  # type: ignore[no-untyped-call]
     try:
         yield cluster.scheduler_address
     finally:
