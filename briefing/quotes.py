@@ -33,6 +33,10 @@ MIN_QUOTE_WORDS = 4
 QUOTE_MATCH_RATIO = 60
 QUOTE_SHARED_SHARE = 0.7
 QUOTE_MIN_SHARED = 3
+# A quotation of fewer content words than that is the same one only when its words are found
+# nearly verbatim (rapidfuzz partial_ratio of the lower-cased texts): a changed quote mark or a
+# dropped comma still passes.
+SHORT_QUOTE_RATIO = 90
 # A verb of saying this far (characters) from the quotation, in the same sentence, governs it
 # ('"…," Lavrov said' / 'Lavrov said: "…"'); one further away introduces something else.
 SPEECH_REACH = 120
@@ -518,6 +522,10 @@ def same_words(a: str, b: str) -> bool:
     shared = len(set(sa) & set(sb))
     if shorter == 0 or shared < min(QUOTE_MIN_SHARED, shorter) or shared < QUOTE_SHARED_SHARE * shorter:
         return False
+    if shorter < QUOTE_MIN_SHARED:
+        # Too few content words to tell ("It's not against the president" shares "president"
+        # with any quotation about him): the words themselves must be there, nearly verbatim.
+        return fuzz.partial_ratio(a.lower(), b.lower()) >= SHORT_QUOTE_RATIO
     return fuzz.partial_ratio(" ".join(sa), " ".join(sb)) >= QUOTE_MATCH_RATIO
 
 

@@ -254,3 +254,23 @@ def test_a_fragment_of_a_longer_quotation_by_the_same_speaker_is_not_listed_agai
     assert len(found) == 1
     assert found[0].text.startswith("You know")
     assert len(found[0].passages) == 2  # both sentences are cited
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (
+            "I deeply respect the president and the reasons he has given for vetoing the act",
+            "It’s not against the president",
+            False,  # one shared word is not one quotation
+        ),
+        ("Hands up! Don't shoot!", "Hands up, don’t shoot", True),
+        (
+            "You know I am not going to talk about the report anymore",
+            "not going to talk about the report",
+            True,
+        ),
+    ],
+)
+def test_two_quotations_are_one_when_their_words_are(a: str, b: str, same: bool) -> None:
+    assert quotes.same_words(a, b) is same
