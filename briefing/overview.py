@@ -168,7 +168,12 @@ def summarise(
         sentences=_choose(candidates),
         people=_people(people, outlets=len(counted)),
         places=_top_entities(alignment.passages, readings, _PLACE_LABELS, MAX_PLACES, len(counted)),
-        dates=_dates(alignment.passages, readings, len(counted)),
+        dates=_dates(
+            alignment.passages,
+            readings,
+            len(counted),
+            years={a.published.year for a in articles if a.published},
+        ),
     )
 
 
@@ -324,13 +329,22 @@ def _top_entities(
     return tuple(forms[k].most_common(1)[0][0] for k in ranked[:limit])
 
 
-def _dates(passages: Sequence[Passage], readings: Sequence[Reading], outlets: int) -> tuple[str, ...]:
-    """Dates that name a day, month or year ("Tuesday", "Aug. 10", "2003"), not "recent years"
-    nor a decade ("the 1990s": background, not when the story happened)."""
+def _dates(
+    passages: Sequence[Passage], readings: Sequence[Reading], outlets: int, *, years: set[int]
+) -> tuple[str, ...]:
+    """Dates that name a day, month or year ("Tuesday", "Aug. 10", "2021"), not "recent years",
+    a decade ("the 1990s"), nor a year before the articles' own when they are dated ("2003" of
+    a group listed as terrorist in 2003): background, not when the story happened."""
     found = _top_entities(
-        passages, readings, frozenset({"DATE"}), MAX_DATES * 2, outlets, keep=_SPECIFIC_DATE
+        passages, readings, frozenset({"DATE"}), MAX_DATES * 4, outlets, keep=_SPECIFIC_DATE
     )
-    return tuple(d for d in found if not _DECADE.search(d))[:MAX_DATES]
+    recent = {y for year in years for y in (year - 1, year, year + 1)}
+
+    def current(date: str) -> bool:
+        stated = {int(y) for y in re.findall(r"\b(1[89]\d\d|20\d\d)\b", date)}
+        return not years or not stated or bool(stated & recent)
+
+    return tuple(d for d in found if not _DECADE.search(d) and current(d))[:MAX_DATES]
 
 
 def _entity_text(raw: str) -> str:

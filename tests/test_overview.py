@@ -239,3 +239,31 @@ def test_names_are_listed_without_article_or_possessive_but_keep_an_abbreviation
     raw: str, shown: str
 ) -> None:
     assert overview._entity_text(raw) == shown
+
+
+def test_a_year_long_before_the_articles_is_background_not_when() -> None:
+    text = "On Tuesday the council, founded in 1987, met again as it has since 1987, in 2021."
+    passages = (_passage("a", 0, text), _passage("b", 0, text))
+    found = [("Tuesday", "DATE"), ("1987", "DATE"), ("2021", "DATE")]
+    readings = [
+        Reading(
+            doc=doc,
+            model="test",
+            sentences=(),
+            entities=tuple(
+                Entity(start=m.start(), end=m.end(), label=label, text=t)
+                for t, label in found
+                for m in re.finditer(t, text)
+            ),
+            speech=(),
+            subjects=(),
+            parsed=len(text),
+        )
+        for doc in ("a", "b")
+    ]
+    alignment = Alignment(passages=passages, clusters=())
+    dated = [make_article("", outlet=o) for o in "ab"]  # published 2021-01-01
+    result = overview.summarise(alignment, articles=dated, readings=readings, people=[], outlets=["A", "B"])
+    assert "1987" not in result.dates and "Tuesday" in result.dates
+    undated = overview.summarise(alignment, articles=[], readings=readings, people=[], outlets=["A", "B"])
+    assert "1987" in undated.dates  # without the articles' dates, a year is a date like any other
