@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from briefing import __version__, layout
 from briefing.errors import BriefingError
 from briefing.layout import templates_dir
-from briefing.models import Briefing, Passage, Person, Point
+from briefing.models import Article, Briefing, Passage, Person, Point
 from briefing.press import Press, render_here
 from briefing.text import STOPWORDS
 from briefing.timings import Clock
@@ -110,7 +110,7 @@ def _context(briefing: Briefing, paper: str) -> dict[str, Any]:
     # hand, in a test) counts every article's outlet.
     outlets = list(briefing.outlets) or sorted({c.article.outlet for c in briefing.articles})
     copied = {pid for r in briefing.reprints for pid in r.passages}
-    headings = {c.article.id: f"{c.article.outlet}: {c.article.title}" for c in briefing.articles}
+    headings = {c.article.id: _heading(c.article) for c in briefing.articles}
     reprint_of = {r.doc: headings[r.of] for r in briefing.reprints}
     level: dict[str, int] = {}
     for cluster in briefing.alignment.clusters:
@@ -346,3 +346,10 @@ def _all_points(briefing: Briefing) -> list[Point]:
 
 # The URL fetcher and the templates folder live with the rest of the WeasyPrint code.
 _fetcher = layout.fetcher
+
+
+def _heading(article: Article) -> str:
+    """ "Outlet: title", or the outlet alone when the article has no title of its own."""
+    if article.title and article.title != article.outlet:
+        return f"{article.outlet}: {article.title}"
+    return article.outlet

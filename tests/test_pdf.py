@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pypdf
 import pytest
 
-from briefing import pipeline
+from briefing import pipeline, report
 from briefing.models import Settings
-from tests.conftest import CORPUS, Built
+from tests.conftest import CORPUS, Built, make_article
 
 pdffonts = shutil.which("pdffonts")
 
@@ -102,3 +103,10 @@ def test_outlet_labels_of_numbered_files_stay_apart() -> None:
 
     assert len({initials(f"doc{i}") for i in range(1, 6)}) == 5
     assert initials("The Washington Post") == "TWP"
+
+
+def test_an_article_without_a_title_of_its_own_is_headed_by_its_outlet_alone() -> None:
+    untitled = replace(make_article("Text.", outlet="doc1"), title="doc1")
+    titled = make_article("Text.", outlet="Daily Planet", title="Council passes the budget")
+    assert report._heading(untitled) == "doc1"
+    assert report._heading(titled) == "Daily Planet: Council passes the budget"
