@@ -46,7 +46,7 @@ from briefing.pairs import FEATURES, Vocabulary, features
 sys.path.insert(0, str(Path(__file__).parent))
 import dev_data
 import ecbplus
-from paraphrase_data import MsrpCorpus, as_corpus, read_msrp
+from paraphrase_data import MsrpCorpus, as_corpus, linked_rows, read_msrp
 
 
 @dataclass(slots=True)
@@ -177,15 +177,7 @@ def msrp_prepared(msrp: MsrpCorpus, rows: set[int]) -> tuple[Prepared, list[int 
 
 def msrp_figures(msrp: MsrpCorpus, corpus: Prepared, model: object, rows: set[int]) -> tuple[int, int, int]:
     """(true positives, false positives, false negatives) of the aligner on these MSRP rows."""
-    aligned = conclude(corpus, model)
-    by_id = {p.id: p for p in corpus.passages}
-    linked = {
-        msrp.row_of[a]
-        for cluster in aligned.clusters
-        for a in cluster.passages
-        for b in cluster.passages
-        if by_id[a].outlet != by_id[b].outlet and msrp.row_of[a] == msrp.row_of[b]
-    }
+    linked = linked_rows(msrp, conclude(corpus, model))
     tp = sum(1 for r in rows if msrp.labels[r] and r in linked)
     fp = sum(1 for r in rows if not msrp.labels[r] and r in linked)
     fn = sum(1 for r in rows if msrp.labels[r] and r not in linked)

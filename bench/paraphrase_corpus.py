@@ -16,7 +16,7 @@ from pathlib import Path
 from briefing import alignment, semantic
 
 sys.path.insert(0, str(Path(__file__).parent))
-from paraphrase_data import as_corpus, is_pair, read_msrp
+from paraphrase_data import as_corpus, linked_rows, read_msrp
 
 
 def main() -> int:
@@ -32,14 +32,7 @@ def main() -> int:
     vectors = semantic.encode([p.text for p in msrp.passages]) if args.semantic else None
     result = alignment.align(msrp.passages, anchors=msrp.anchors, vectors=vectors)
     elapsed = time.perf_counter() - started
-    by_id = {p.id: p for p in msrp.passages}
-    linked = {
-        msrp.row_of[a]
-        for cluster in result.clusters
-        for a in cluster.passages
-        for b in cluster.passages
-        if is_pair(msrp, by_id[a], by_id[b])
-    }
+    linked = linked_rows(msrp, result)
     labels = msrp.labels
     tp = sum(1 for i, label in enumerate(labels) if label and i in linked)
     fp = sum(1 for i, label in enumerate(labels) if not label and i in linked)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing import anchors, corpus, pipeline
-from briefing.models import Passage, Reading
+from briefing.models import Alignment, Passage, Reading
 
 
 @dataclass(frozen=True)
@@ -63,3 +63,15 @@ def as_corpus(rows: list[tuple[int, str, str]]) -> MsrpCorpus:
 def is_pair(msrp: MsrpCorpus, a: Passage, b: Passage) -> bool:
     """Whether two passages are the two sentences of one MSRP pair (whatever its label)."""
     return a.outlet != b.outlet and msrp.row_of[a.id] == msrp.row_of[b.id]
+
+
+def linked_rows(msrp: MsrpCorpus, aligned: Alignment) -> set[int]:
+    """The MSRP rows whose two sentences the alignment put in one cluster."""
+    by_id = {p.id: p for p in msrp.passages}
+    return {
+        msrp.row_of[a]
+        for cluster in aligned.clusters
+        for a in cluster.passages
+        for b in cluster.passages
+        if is_pair(msrp, by_id[a], by_id[b])
+    }

@@ -179,13 +179,8 @@ def build(
     from briefing.timings import Clock
 
     clock = Clock()
-    settings = Settings(
-        built=_build_date(date),
-        strict=strict,
-        engine=engine.value,
-        scheduler=scheduler,
-        cache_dir=_cache_dir(no_cache),
-        semantic=_semantic(semantic, engine),
+    settings = _run_settings(
+        date, strict=strict, engine=engine, scheduler=scheduler, no_cache=no_cache, semantic=semantic
     )
     # The render worker starts first: it imports WeasyPrint and loads the fonts while this
     # process imports the pipeline, reads the corpus and aligns it.
@@ -366,13 +361,8 @@ def align(
     """
     from briefing import export, pipeline
 
-    settings = Settings(
-        built=_build_date(date),
-        strict=strict,
-        engine=engine.value,
-        scheduler=scheduler,
-        cache_dir=_cache_dir(no_cache),
-        semantic=_semantic(semantic, engine),
+    settings = _run_settings(
+        date, strict=strict, engine=engine, scheduler=scheduler, no_cache=no_cache, semantic=semantic
     )
     try:
         with pipeline.engine_session(settings, progress=_progress):
@@ -437,6 +427,26 @@ def _cache_dir(no_cache: bool) -> Path | None:
     from briefing import cache
 
     return None if no_cache else cache.location()
+
+
+def _run_settings(
+    date: str | None,
+    *,
+    strict: bool,
+    engine: Engine,
+    scheduler: str | None,
+    no_cache: bool,
+    semantic: bool | None,
+) -> Settings:
+    """The Settings of a `build` or `align` run, from the options both commands share."""
+    return Settings(
+        built=_build_date(date),
+        strict=strict,
+        engine=engine.value,
+        scheduler=scheduler,
+        cache_dir=_cache_dir(no_cache),
+        semantic=_semantic(semantic, engine),
+    )
 
 
 def _build_date(value: str | None) -> dt.date:

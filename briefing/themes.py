@@ -207,7 +207,7 @@ def _consensus_point(
     best = max(
         readable,
         key=lambda m: (
-            not _leans(m.passage.text),
+            not leans(m.passage.text),
             m.passage.id not in said and " ".join(m.passage.text.split()) not in said,
             centre.of(m.passage.id),
             strength[m.passage.id],
@@ -216,16 +216,9 @@ def _consensus_point(
         ),
     )
     centrality = max(centre.of(m.passage.id) for m in readable)
-    if _leans(best.passage.text):  # no member reads alone: the claim makes a poor summary line
+    if leans(best.passage.text):  # no member reads alone: the claim makes a poor summary line
         centrality *= LEANING_PENALTY
-    return Point(
-        text=without_dateline(best.passage.text),
-        passage=best.passage.id,
-        passages=cluster.passages,
-        outlets=cluster.outlets,
-        cluster=cluster.id,
-        relevance=round(centrality * support**CONSENSUS_OUTLET_WEIGHT, 4),
-    )
+    return _stated_by(best, cluster, centrality * support**CONSENSUS_OUTLET_WEIGHT)
 
 
 def _theme_terms(theme: ThemeSpec) -> tuple[tuple[str, ...], ...]:
@@ -258,14 +251,21 @@ def _readable(item: _Scored) -> bool:
     return POINT_MIN_WORDS <= size <= POINT_MAX_WORDS
 
 
-def _leans(text: str) -> bool:
-    """Needs what came before (text.leans): a pronoun or conjunction first, a clause, a quotation's end."""
-    return leans(text)
+def _stated_by(best: _Scored, cluster: Cluster, relevance: float) -> Point:
+    """The cluster's claim as a point, in the words of its member ``best``."""
+    return Point(
+        text=without_dateline(best.passage.text),
+        passage=best.passage.id,
+        passages=cluster.passages,
+        outlets=cluster.outlets,
+        cluster=cluster.id,
+        relevance=round(relevance, 4),
+    )
 
 
 def _lean(item: _Scored) -> float:
     """LEANING_PENALTY for a passage that needs the one before it ("and that he was …"), else 1."""
-    return LEANING_PENALTY if _leans(item.passage.text) else 1.0
+    return LEANING_PENALTY if leans(item.passage.text) else 1.0
 
 
 def _members(cluster: Cluster, scored: dict[str, _Scored]) -> tuple[dict[str, float], list[_Scored]]:
@@ -284,21 +284,14 @@ def _cluster_point(cluster: Cluster, scored: dict[str, _Scored], relevance: dict
     best = max(
         readable,
         key=lambda m: (
-            relevance.get(m.passage.id, 0.0) * (LEANING_PENALTY if _leans(m.passage.text) else 1.0),
-            not _leans(m.passage.text),  # decides when no theme ranks (the summary)
+            relevance.get(m.passage.id, 0.0) * (LEANING_PENALTY if leans(m.passage.text) else 1.0),
+            not leans(m.passage.text),  # decides when no theme ranks (the summary)
             strength[m.passage.id],
             -len(m.passage.text),
             m.passage.id,
         ),
     )
-    return Point(
-        text=without_dateline(best.passage.text),
-        passage=best.passage.id,
-        passages=cluster.passages,
-        outlets=cluster.outlets,
-        cluster=cluster.id,
-        relevance=round(relevance.get(best.passage.id, 0.0), 4),
-    )
+    return _stated_by(best, cluster, relevance.get(best.passage.id, 0.0))
 
 
 def _single_point(item: _Scored, relevance: float) -> Point:
