@@ -28,7 +28,8 @@ MAX_FILE_BYTES = 20_000_000
 _STORY_KEYS = frozenset({"title", "description"})
 _THEME_KEYS = frozenset({"id", "title", "question", "terms", "examples"})
 _ARTICLE_KEYS = frozenset({"file", "outlet", "title", "published", "author", "url"})
-_TOP_KEYS = frozenset({"story", "themes", "articles"})
+_TOP_KEYS = frozenset({"story", "themes", "articles", "alignment"})
+_ALIGNMENT_KEYS = frozenset({"semantic"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -169,12 +170,18 @@ def read_manifest(path: Path, *, warnings: list[str]) -> Manifest:
         _article(item, where=f"{path}: articles[{i}]", warnings=warnings)
         for i, item in enumerate(_array(raw.get("articles", []), f"{path}: articles"))
     )
+    aligning = _table(raw.get("alignment", {}), f"{path}: [alignment]")
+    _warn_unknown(aligning, _ALIGNMENT_KEYS, f"{path}: [alignment]", warnings)
+    semantic = aligning.get("semantic")
+    if semantic is not None and not isinstance(semantic, bool):
+        raise ManifestError(f"{path}: [alignment] semantic must be true or false, not {semantic!r}")
     return Manifest(
         path=path,
         title=_opt_str(story, "title", f"{path}: [story]"),
         description=_opt_str(story, "description", f"{path}: [story]"),
         themes=themes,
         articles=articles,
+        semantic=semantic,
     )
 
 

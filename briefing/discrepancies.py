@@ -75,8 +75,12 @@ def find_discrepancies(alignment: Alignment, *, readings: Sequence[Reading] = ()
         df.update(set(w.stems))
     n = max(1, len(parsed))
 
-    def idf(token: str) -> float:
-        return math.log((n + 1) / (df[token] + 0.5))
+    idf_of = {t: math.log((n + 1) / (k + 0.5)) for t, k in df.items()}
+
+    # Each passage's distinct stems and their IDF weight, once: the pairs below number about
+    # a hundred per passage, and summing per pair was half the stage's time at 50 articles.
+    stem_sets = {pid: frozenset(w.stems) for pid, w in parsed.items()}
+    weight = {pid: math.fsum(idf_of[t] for t in stems) for pid, stems in stem_sets.items()}
 
     by_doc: dict[str, tuple[Entity, ...]] = {r.doc: r.entities for r in readings}
     parses = {r.doc: r.figures for r in readings}
@@ -89,19 +93,17 @@ def find_discrepancies(alignment: Alignment, *, readings: Sequence[Reading] = ()
     for cluster in alignment.clusters:
         members = sorted(index[pid] for pid in cluster.passages if pid in index)
         aligned.update((i, j) for x, i in enumerate(members) for j in members[x + 1 :])
-    pairs = aligned | _indexed_pairs(passages, df)
+    pairs = aligned | _indexed_pairs([stem_sets[p.id] for p in passages], df)
 
     found: list[tuple[float, DiscrepancyKind, Passage, Passage, tuple[str, ...], tuple[str, ...]]] = []
     for i, j in sorted(pairs):
         a, b = passages[i], passages[j]
         if a.outlet == b.outlet:
             continue
-        stems_a, stems_b = set(parsed[a.id].stems), set(parsed[b.id].stems)
+        stems_a, stems_b = stem_sets[a.id], stem_sets[b.id]
         if not stems_a or not stems_b:
             continue
-        overlap = math.fsum(idf(t) for t in stems_a & stems_b) / min(
-            math.fsum(idf(t) for t in stems_a), math.fsum(idf(t) for t in stems_b)
-        )
+        overlap = math.fsum(idf_of[t] for t in stems_a & stems_b) / min(weight[a.id], weight[b.id])
         clash = _clash(
             stated[a.id],
             stated[b.id],
@@ -125,7 +127,7 @@ def find_discrepancies(alignment: Alignment, *, readings: Sequence[Reading] = ()
         if used[a.id] >= DISCREPANCY_REUSE or used[b.id] >= DISCREPANCY_REUSE:
             continue
         used.update((a.id, b.id))
-        shared = sorted(set(parsed[a.id].stems) & set(parsed[b.id].stems), key=lambda t: (-idf(t), t))
+        shared = sorted(set(parsed[a.id].stems) & set(parsed[b.id].stems), key=lambda t: (-idf_of[t], t))
         result.append(
             Discrepancy(
                 kind=kind,
@@ -316,12 +318,12 @@ def _subjects(
     return words(passage.text).names  # no reading (plain text): its capitalised words
 
 
-def _indexed_pairs(passages: Sequence[Passage], df: Counter[str]) -> set[tuple[int, int]]:
+def _indexed_pairs(stems: Sequence[frozenset[str]], df: Counter[str]) -> set[tuple[int, int]]:
     """Pairs of passages that share a rare stem (as in alignment): comparing every pair would
     be quadratic, and two statements of one thing share a rare word."""
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, p in enumerate(passages):
-        for token in set(words(p.text).stems):
+    for i, distinct in enumerate(stems):
+        for token in distinct:
             if df[token] <= DISCREPANCY_INDEX_DF:
                 postings[token].append(i)
     pairs: set[tuple[int, int]] = set()

@@ -67,6 +67,9 @@ class Manifest:
     description: str | None = None
     themes: tuple[ThemeSpec, ...] = ()
     articles: tuple[ArticleMeta, ...] = ()
+    # ``[alignment] semantic = true|false``: the semantic route for this corpus when the command
+    # line does not say (--semantic/--no-semantic win); None when the manifest does not say.
+    semantic: bool | None = None
 
 
 # What an article file is: plain text, or a saved web page whose article text was extracted.
@@ -419,8 +422,9 @@ class Settings:
     engine: Literal["local", "dask"] = "local"
     scheduler: str | None = None
     # The semantic route (briefing/semantic.py, pip install 'briefing[semantic]'): True links
-    # restatements the words miss too, False never; None, not said: off (a manifest setting may
-    # decide it one day). It lowers link precision (README, "The semantic route"), so it is asked for.
+    # restatements the words miss too, False never; None, not said: the corpus manifest's
+    # ``[alignment] semantic`` decides, else off. It lowers link precision (README, "The semantic
+    # route"), so it is asked for.
     semantic: bool | None = None
     # The reading cache's folder (briefing/cache.py), for the local engine. None: every article
     # is read by spaCy. The CLI passes cache.location() unless --no-cache; library callers opt in.

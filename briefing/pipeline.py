@@ -31,7 +31,17 @@ from briefing import (
 )
 from briefing.errors import BriefingError, OutputError
 from briefing.files import write_atomic
-from briefing.models import Alignment, Article, Briefing, CleanArticle, Passage, Reading, Settings, ThemeSpec
+from briefing.models import (
+    Alignment,
+    Article,
+    Briefing,
+    CleanArticle,
+    Manifest,
+    Passage,
+    Reading,
+    Settings,
+    ThemeSpec,
+)
 from briefing.press import Press
 from briefing.timings import Clock
 
@@ -129,6 +139,23 @@ def _vectors(passages: Sequence[Passage], settings: Settings, say: Progress) -> 
     return vectors
 
 
+def _with_manifest(settings: Settings, manifest: Manifest) -> Settings:
+    """The settings with what the corpus manifest decides where the command line did not: its
+    ``[alignment] semantic``, checked here (the engine, the extra) with the manifest named."""
+    if settings.semantic is not None or not manifest.semantic:
+        return settings
+    where = f"{manifest.path}: [alignment] semantic = true"
+    if settings.engine == "dask":
+        raise semantic.SemanticError(
+            f"{where} runs on the local engine only: drop --engine dask or set it false"
+        )
+    if not semantic.available():
+        raise semantic.SemanticError(
+            f"{where} needs the sentence encoder: {semantic.INSTALL}, or set it false"
+        )
+    return replace(settings, semantic=True)
+
+
 def build_briefing(folder: Path, *, settings: Settings, progress: Progress | None = None) -> Briefing:
     """Load, clean, split, align and select: everything but rendering."""
     say = progress or (lambda _message: None)
@@ -136,6 +163,7 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
     if settings.strict and loaded.warnings:
         raise BriefingError(f"{loaded.warnings[0]} (--strict stops at the first warning)")
     say(f"loaded {len(loaded.articles)} articles from {folder}")
+    settings = _with_manifest(settings, loaded.manifest)
     read = _read(loaded.articles, settings, say)
     cleaned, readings, passages = read.articles, read.readings, read.passages
     say(f"read {len(readings)} articles with {read.model}: {len(passages)} passages")
@@ -205,6 +233,7 @@ def suggest_themes(
     """Themes for a corpus, as an analyst's questions about its main people, organisations and
     places: read and aligned as a build does (a reprint's copies left out), nothing rendered."""
     loaded = corpus.load(folder)
+    settings = _with_manifest(settings, loaded.manifest)
     read = read_articles(
         loaded.articles, model=settings.model, cache_dir=settings.cache_dir, progress=progress
     )

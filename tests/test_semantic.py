@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from typer.testing import CliRunner
@@ -169,3 +171,79 @@ def test_semantic_on_the_dask_engine_is_a_usage_error() -> None:
 def test_the_pipeline_refuses_semantic_on_the_dask_engine() -> None:
     with pytest.raises(semantic.SemanticError, match="local engine only"):
         pipeline._align([], pipeline.anchors.Anchors(), Settings(engine="dask", semantic=True), print)
+
+
+def _corpus_with(tmp_path: Path, alignment_table: str) -> Path:
+    """Two small articles and a manifest whose [alignment] table is ``alignment_table``."""
+    folder = tmp_path / "story"
+    folder.mkdir()
+    (folder / "alpha.txt").write_text("Alpha News\n\n" + "\n\n".join(ALPHA) + "\n", encoding="utf-8")
+    (folder / "beta.txt").write_text("Beta Times\n\n" + "\n\n".join(BETA) + "\n", encoding="utf-8")
+    (folder / "briefing.toml").write_text(f"[alignment]\n{alignment_table}\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("table", "flag", "expected"),
+    [
+        ("semantic = true", None, True),
+        ("semantic = false", None, None),
+        ("", None, None),
+        ("semantic = true", False, False),
+        ("semantic = false", True, True),
+    ],
+)
+def test_the_manifest_decides_the_route_unless_the_command_line_does(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, table: str, flag: bool | None, expected: bool | None
+) -> None:
+    seen: list[Settings] = []
+
+    def read(*_args: object, **_kwargs: object) -> None:
+        raise BriefingError("stop here")
+
+    def spy(settings: Settings, manifest: object) -> Settings:
+        decided = decide(settings, manifest)  # type: ignore[arg-type]
+        seen.append(decided)
+        return decided
+
+    decide = pipeline._with_manifest
+    monkeypatch.setattr(semantic, "available", lambda: True)
+    monkeypatch.setattr(pipeline, "_with_manifest", spy)
+    monkeypatch.setattr(pipeline, "_read", read)
+    with pytest.raises(BriefingError, match="stop here"):
+        pipeline.build_briefing(_corpus_with(tmp_path, table), settings=Settings(semantic=flag))
+    assert [bool(s.semantic) for s in seen] == [bool(expected)]
+
+
+def test_a_manifest_asking_for_the_route_without_the_extra_names_the_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(semantic, "available", lambda: False)
+    folder = _corpus_with(tmp_path, "semantic = true")
+    result = runner.invoke(app, ["align", str(folder), "--no-cache"])
+    assert result.exit_code == 1 and result.stdout == ""
+    error = result.stderr.splitlines()[-1]
+    assert error.startswith(f"Error: {folder / 'briefing.toml'}: [alignment] semantic = true needs")
+    assert "pip install 'briefing[semantic]'" in error and "Traceback" not in result.stderr
+
+
+def test_a_manifest_asking_for_the_route_on_the_dask_engine_is_refused(tmp_path: Path) -> None:
+    folder = _corpus_with(tmp_path, "semantic = true")
+    with pytest.raises(semantic.SemanticError, match=r"briefing.toml: \[alignment\] .* local engine only"):
+        pipeline.build_briefing(folder, settings=Settings(engine="dask"))
+
+
+def test_a_manifest_semantic_that_is_not_a_boolean_is_an_error(tmp_path: Path) -> None:
+    folder = _corpus_with(tmp_path, 'semantic = "yes"')
+    result = runner.invoke(app, ["align", str(folder), "--no-cache"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {folder / 'briefing.toml'}: [alignment] semantic must be true or false, not 'yes'"
+    )
+
+
+@needs_extra
+def test_a_manifest_turns_the_route_on_end_to_end(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["align", str(_corpus_with(tmp_path, "semantic = true")), "--no-cache"])
+    assert result.exit_code == 0, result.stderr
+    assert "encoded" in result.stderr and "for the semantic route" in result.stderr
