@@ -93,11 +93,11 @@ def to_document(briefing: Briefing) -> dict[str, Any]:
                 "title": t.title,
                 "question": t.question,
                 "points": [_point(p) for p in t.points],
-                "unique": [_point(p) for p in t.unique],
+                "unique": [_unique_point(p) for p in t.unique],
             }
             for t in briefing.themes
         ],
-        "unique": [_point(p) for p in briefing.unique],
+        "unique": [_unique_point(p) for p in briefing.unique],
         "quotes": [
             {
                 "speaker": q.speaker,
@@ -159,6 +159,17 @@ def _point(point: Point) -> dict[str, Any]:
         "passages": list(point.passages),
         "outlets": list(point.outlets),
         "cluster": point.cluster,
+    }
+
+
+def _unique_point(point: Point) -> dict[str, Any]:
+    """A point of a "what only one outlet reports" list, with its closest other-outlet passage."""
+    similar = point.similar
+    return {
+        **_point(point),
+        "similar": None
+        if similar is None
+        else {"passage": similar.passage, "outlet": similar.outlet, "score": similar.score},
     }
 
 

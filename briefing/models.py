@@ -254,6 +254,16 @@ class Alignment:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Similar:
+    """The passage of another outlet that a single-outlet point may restate: "similar in AP"."""
+
+    passage: str
+    outlet: str
+    text: str
+    score: float  # calibrated probability of "same claim", 0 to 1 (under what links a pair)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Point:
     """A key point: an extractive statement and the passages that back it."""
 
@@ -263,6 +273,9 @@ class Point:
     outlets: tuple[str, ...]  # outlet names, sorted
     cluster: str | None  # None when only one outlet reports it
     relevance: float
+    # Of a point only one outlet reports: the closest passage of another outlet, when it is
+    # close enough to be a restatement the aligner did not link (uniqueness.with_similar).
+    similar: Similar | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

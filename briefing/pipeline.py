@@ -28,6 +28,7 @@ from briefing import (
     suggestions,
     themes,
     timeline,
+    uniqueness,
 )
 from briefing.errors import BriefingError, OutputError
 from briefing.files import write_atomic
@@ -199,6 +200,10 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
         lead=lead.sentences,
         settings=settings,
     )
+    # What one outlet alone reports, with the closest passage of another outlet where that may
+    # restate it ("similar in AP"): the aligner's recall is far from a careful reader's.
+    unique = uniqueness.with_similar(unique, aligned)
+    sections = tuple(replace(s, unique=uniqueness.with_similar(s.unique, aligned)) for s in sections)
     warnings = list(loaded.warnings)
     if outlets < 2:
         warnings.append(f"{folder}: only one outlet, so nothing can be aligned across outlets")

@@ -240,6 +240,7 @@ def _linked(
     pids += [pid for event in briefing.timeline.events for pid in event.passages]
     pids += [pid for quote in quotes for pid in quote.passages]
     pids += [statement.passage for d in briefing.discrepancies for statement in d.statements]
+    pids += [point.similar.passage for point in _all_points(briefing) if point.similar is not None]
     return {target(pid) for pid in pids} | {row["anchor"] for view in side_by_side for row in view["rows"]}
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from functools import cached_property
 
-from briefing.models import Passage, Point
+from briefing.models import Alignment, Passage, Point, Similar
 from briefing.pairs import Profile, Vocabulary, probability
 from briefing.text import Words, words
 
@@ -22,6 +23,16 @@ from briefing.text import Words, words
 # annotated shared claim; of those whose closest match in another outlet stays under 0.05,
 # 31%; under 0.03, 26%; under 0.02, 19%: 0.03 is where "unlike anything else" starts to mean it.
 UNIQUE_BELOW = 0.03
+# A point only one outlet reports is shown with its closest passage in another outlet ("similar
+# in AP: ...") when that passage scores this much or more (alignment.nearest): the outlets may
+# report it too, in words the aligner did not link. Judged by hand on the dev corpus's
+# unclustered annotated passages (bench/similar.py lists them): of those whose nearest scored
+# 0.08 or more, 8 of 16 nearest passages restate them (the same fact, in part at least);
+# 0.09: 7 of 13; 0.10: 4 of 6; 0.06: 12 of 30. So "similar" is a pointer for the reader to
+# check, shown from where it is right about as often as not; the point stays in the list. On
+# the 43 development stories (bench/similar.py --stories) 0.09 shows 25 of 387 single-outlet
+# points with a pointer, 19 of them a restatement by hand (76 %: "passed 234-193" both ways).
+SIMILAR_FROM = 0.09
 # Stems in more than this share of the passages are the story's topic ("Russia", "Taliban"):
 # sharing one does not make two passages worth comparing.
 TOPIC_SHARE = 0.2
@@ -96,3 +107,25 @@ class Shown:
         """Whether a shown passage of another outlet is close to this one."""
         others = {o for stem in self._closeness.stems(passage_id) for o in self._by_stem.get(stem, ())}
         return any(self._closeness.close(passage_id, other) for other in sorted(others))
+
+
+def with_similar(points: Sequence[Point], alignment: Alignment) -> tuple[Point, ...]:
+    """The points, each with its closest passage of another outlet when that scores
+    SIMILAR_FROM or more (``Point.similar``); points of two or more outlets are left as they are."""
+    passages = {p.id: p for p in alignment.passages}
+    found: list[Point] = []
+    for point in points:
+        match = alignment.nearest.get(point.passage)
+        other = passages.get(match.passage) if match is not None else None
+        if (
+            match is None
+            or other is None
+            or point.cluster is not None
+            or match.score < SIMILAR_FROM
+            or other.outlet in point.outlets
+        ):
+            found.append(point)
+            continue
+        similar = Similar(passage=other.id, outlet=other.outlet, text=other.text, score=match.score)
+        found.append(replace(point, similar=similar))
+    return tuple(found)
