@@ -5,7 +5,9 @@
 Each annotated story is built as a new user would meet it: copied without its manifest. A quote
 with a known speaker counts right when the briefing credits that person (any form of the name
 the annotation lists, or the same surname), wrong when it names somebody else, unattributed
-when it names nobody or the quote is not found. People: recall of the people each story is
+when it names nobody or the quote is not found. A quote annotated with no speaker (an unnamed
+source, a slogan) that the briefing credits to somebody counts apart, as `named for nobody`: it
+is a wrong attribution the three figures above cannot show. People: recall of the people each story is
 about (`central`), precision of index entries that are people the story names.
 """
 
@@ -23,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from briefing import pipeline
-from briefing.models import Briefing, Settings
+from briefing.models import Article, Briefing, Passage, Settings
 
 GOLD = Path("tests/data/reading")
 STORIES = Path("../shared/stories")
@@ -35,6 +37,8 @@ class Score:
     right: int
     wrong: int
     unattributed: int
+    named_for_nobody: int  # annotated with no speaker, credited to somebody
+    annotated_nobody: int
     central_found: int
     central: int
     index_real: int
@@ -53,13 +57,14 @@ def main() -> None:
         print(f"{args.stories}: no stories folder; pass --stories", file=sys.stderr)
         raise SystemExit(0)
     scores = [score(path, args.stories) for path in sorted(args.gold.glob("*.json"))]
-    print("| story | right | wrong | unattributed | central found | index real |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| story | right | wrong | unattributed | named for nobody | central found | index real |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for s in scores:
         total = s.right + s.wrong + s.unattributed
         print(
             f"| {s.story} | {s.right}/{total} | {s.wrong} | {s.unattributed} | "
-            f"{s.central_found}/{s.central} | {s.index_real}/{s.index} |"
+            f"{s.named_for_nobody}/{s.annotated_nobody} | {s.central_found}/{s.central} | "
+            f"{s.index_real}/{s.index} |"
         )
     right = sum(s.right for s in scores)
     wrong = sum(s.wrong for s in scores)
@@ -68,6 +73,10 @@ def main() -> None:
     print(
         f"\nquotes with a known speaker: {total}; right {right / total:.1%}, wrong {wrong / total:.1%}, "
         f"unattributed {none / total:.1%}"
+    )
+    print(
+        f"quotes annotated with no speaker: {sum(s.annotated_nobody for s in scores)}; credited to somebody "
+        f"{sum(s.named_for_nobody for s in scores)}"
     )
     print(
         f"people: central recall {sum(s.central_found for s in scores)}/{sum(s.central for s in scores)}"
@@ -104,27 +113,17 @@ def compare(gold: dict, briefing: Briefing) -> Score:  # type: ignore[type-arg]
     docs = {a.article.path: a.article for a in briefing.articles}
     spans = {p.id: p for p in briefing.alignment.passages}
     people = gold["people"]
-    right = wrong = none = 0
+    right = wrong = none = nobody = named_nobody = 0
     examples: list[str] = []
     for item in gold["quotes"]:
-        if not item.get("speaker"):
-            continue
         article = docs.get(item["file"])
-        if article is None:
-            none += 1
+        credited = _credited(item["quote"], article, spans, briefing) if article is not None else None
+        if not item.get("speaker"):
+            nobody += 1
+            if credited not in (None, "unattributed"):
+                named_nobody += 1
+                examples.append(f"{item['quote'][:60]!r}: {credited!r}, annotated nobody")
             continue
-        at = article.text.find(item["quote"])
-        end = at + len(item["quote"])
-        # The quote whose passage holds the annotated quote's start; of several, the one whose
-        # words agree best with it.
-        holding = {
-            pid
-            for pid, p in spans.items()
-            if p.doc == article.id and p.start <= max(at, p.start) < min(end, p.end)
-        }
-        options = [q for q in briefing.quotes if holding & set(q.passages)]
-        best = max(options, key=lambda q: _agreement(q.text, item["quote"]), default=None)
-        credited = best.speaker if best and _agreement(best.text, item["quote"]) > 0 else None
         if credited is None or credited == "unattributed":
             none += 1
             examples.append(f"{item['quote'][:60]!r}: {credited!r}, annotated {item['speaker']!r} (none)")
@@ -141,12 +140,29 @@ def compare(gold: dict, briefing: Briefing) -> Score:  # type: ignore[type-arg]
         right=right,
         wrong=wrong,
         unattributed=none,
+        named_for_nobody=named_nobody,
+        annotated_nobody=nobody,
         central_found=found,
         central=len(central),
         index_real=real,
         index=len(briefing.people),
         wrong_examples=tuple(examples),
     )
+
+
+def _credited(quote: str, article: Article, spans: dict[str, Passage], briefing: Briefing) -> str | None:
+    """The speaker the briefing gives the annotated quote: of the quotes whose passage holds the
+    annotated quote's start, the one whose words agree best with it; None when none does."""
+    at = article.text.find(quote)
+    end = at + len(quote)
+    holding = {
+        pid
+        for pid, p in spans.items()
+        if p.doc == article.id and p.start <= max(at, p.start) < min(end, p.end)
+    }
+    options = [q for q in briefing.quotes if holding & set(q.passages)]
+    best = max(options, key=lambda q: _agreement(q.text, quote), default=None)
+    return best.speaker if best and _agreement(best.text, quote) > 0 else None
 
 
 def same_person(found: str, annotated: str, people: list[dict]) -> bool:  # type: ignore[type-arg]

@@ -22,16 +22,18 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
 from rapidfuzz.distance import Indel
 
-from briefing import neighbours
 from briefing.anchors import NONE, Anchors, PassageAnchors
 from briefing.models import Alignment, Cluster, Link, Match, Passage
 from briefing.pairs import Profile, Vocabulary, conflicting, context_apart, probabilities, probability
 from briefing.text import Words, words
+
+if TYPE_CHECKING:  # numpy (and neighbours) load only with the semantic route's vectors
+    import numpy as np
+    import numpy.typing as npt
 
 # Candidate generation. A stem in more than this share of passages (and more than
 # MIN_DF_CAP of them) says "same topic", not "same claim", and opens no candidates.
@@ -181,6 +183,8 @@ def semantic_pairs(
 ) -> list[tuple[int, int]]:
     """The semantic route's candidate links (i < j): passages of two outlets that are mutual
     best by margin over their vectors' cosine (``neighbours``), each with MIN_CONTENT_WORDS."""
+    from briefing import neighbours
+
     if len(vectors) != len(units):
         raise ValueError(f"{len(vectors)} vectors for {len(units)} passages")
     found = neighbours.mutual_pairs(

@@ -11,12 +11,15 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Sequence
 from functools import cache
-from typing import Any, Protocol
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, Protocol
 
 from briefing.errors import BriefingError
+
+if TYPE_CHECKING:  # numpy loads only when vectors are made: a build without the route never needs it
+    import numpy as np
+    import numpy.typing as npt
+
+    Vectors = npt.NDArray[np.float32]
 
 INSTALL = "pip install 'briefing[semantic]'"
 # One BLAS thread: the encoder's forward pass is many small matrix products, which a second
@@ -28,7 +31,6 @@ BLAS_THREADS = 1
 BATCH = 2_000
 
 
-Vectors = npt.NDArray[np.float32]
 
 
 class SemanticError(BriefingError):
@@ -61,6 +63,8 @@ def _encoder() -> _Encoder:
 
 def encode(texts: Sequence[str]) -> Vectors:
     """One unit vector (float32 row) per text, in order; (0, 0) for no texts."""
+    import numpy as np
+
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
     from threadpoolctl import threadpool_limits

@@ -1,5 +1,5 @@
 """Quotes and their speakers, as a careful reader takes them: made-up texts through the real NLP
-pass, the default corpus, and the hand annotation of ten real stories (when they are present)."""
+pass, the default corpus, and the hand annotation of fourteen real stories (when they are present)."""
 
 from __future__ import annotations
 
@@ -123,6 +123,88 @@ def _speakers(*docs: tuple[str, str]) -> dict[str, str]:
             "unattributed",
             id="no-name-stays-unattributed",
         ),
+        pytest.param(
+            "“The First Amendment protects freedom of religion,” Jim Manton said. “Senator Reid "
+            "respects that but thinks it should be built elsewhere.”\n\n"
+            "Reid's comments added another voice to the debate.",
+            "Senator Reid respects that but thinks it should be built elsewhere",
+            "Jim Manton",
+            id="no-attribution-from-the-next-paragraph",
+        ),
+        pytest.param(
+            "“The sisters were very close when they were younger,” a source close to actress Julia "
+            "Rowan told the magazine.",
+            "The sisters were very close when they were younger",
+            "unattributed",
+            id="a-source-close-to-a-name-is-not-that-name",
+        ),
+        pytest.param(
+            "“We will not accept this outcome in the council,” a spokesman for Senator Ada Brennan said.",
+            "We will not accept this outcome in the council",
+            "unattributed",
+            id="a-spokesman-for-a-name-is-not-that-name",
+        ),
+        pytest.param(
+            "“We will not accept this outcome in the council,” Secretary of State Hillary Clintock "
+            "told reporters.",
+            "We will not accept this outcome in the council",
+            "Hillary Clintock",
+            id="a-title-with-of-still-names-its-holder",
+        ),
+        pytest.param(
+            "“We will not give up on this fight,” said Mayor Lena Castell.\n\n"
+            "Activist Tom Brandt, who founded a neighborhood group, also disputed the claims. He said "
+            "the plan was “a waste of money for everyone who lives here.”",
+            "a waste of money for everyone who lives here",
+            "Tom Brandt",
+            id="pronoun-opening-a-sentence-is-the-subject-before",
+        ),
+        pytest.param(
+            "Officer Dan Wilk shot a man in August, the police said.\n\n"
+            "The city has been tense for weeks since then.\n\n"
+            "Protests went on every night in the town.\n\n"
+            "Holder described how once, when he was young, a squad car stopped him. The officer "
+            "yelled, “Where are you going? Hold it right there!” Holder recalled.",
+            "Where are you going? Hold it right there!",
+            "unattributed",
+            id="anecdote-speaker-is-neither-the-narrator-nor-a-namesake",
+        ),
+        pytest.param(
+            "The Harbor Workers Union adopted a resolution on Tuesday in Boston.\n\n"
+            "The resolution said the city must “stop the evictions before the winter comes to the harbor.”",
+            "stop the evictions before the winter comes to the harbor",
+            "The Harbor Workers Union",
+            id="a-document-speaks-for-whoever-made-it",
+        ),
+        pytest.param(
+            "In March, more than 1,000 residents signed a petition spearheaded by Palo Verde Forward.\n\n"
+            "“The cost of living has skyrocketed for every family in town,” the petition stated.",
+            "The cost of living has skyrocketed for every family in town",
+            "Palo Verde Forward",
+            id="a-document-speaks-for-whoever-it-is-by",
+        ),
+        pytest.param(
+            "Jane Roe launched a campaign against him, according to the lawsuit.\n\n"
+            "Roe also “falsely told the whole school that he was a predator,” according to the suit.",
+            "falsely told the whole school that he was a predator",
+            "unattributed",
+            id="a-document-cited-about-someone-is-not-theirs",
+        ),
+        pytest.param(
+            "Sarah Pallin said in a statement that she was “saddened by the claim that patriotic people "
+            "are racists.” The former Alaska governor said claims that activists “judge people by the "
+            "color of their skin” were false.",
+            "judge people by the color of their skin",
+            "Sarah Pallin",
+            id="a-title-just-after-a-named-speaker-is-that-speaker",
+        ),
+        pytest.param(
+            "“I don’t have any memory of this photograph,” Tony Wexler said in the interview.\n\n"
+            "He paused, then added: “But I don’t know that. And I don’t want that to be the headline.”",
+            "But I don’t know that. And I don’t want that to be the headline",
+            "Tony Wexler",
+            id="pronoun-of-a-verb-the-parse-left-without-subject",
+        ),
     ],
 )
 def test_quote_is_credited_to_the_subject_of_its_verb_of_saying(text: str, quote: str, speaker: str) -> None:
@@ -201,12 +283,16 @@ def test_default_corpus_quotes_cite_passages_of_their_outlets(built: Built) -> N
         assert sorted({passages[p].outlet for p in quote.passages}) == list(quote.outlets)
 
 
-# Measured with `python bench/quotes.py` on the ten annotated stories (tests/data/reading),
-# built without their manifests: right 86.3 %, wrong 2.0 %, unattributed 11.6 % of 293 quotes
-# with a known speaker; people: central recall 42/43, index precision 156/164. Floors only move up.
-RIGHT_FLOOR = 0.86
-WRONG_CEILING = 0.025
-CENTRAL_RECALL_FLOOR = 0.95
+# Measured with `python bench/quotes.py` on the fourteen annotated stories (tests/data/reading),
+# built without their manifests: right 87.1 %, wrong 1.9 %, unattributed 11.0 % of 372 quotes
+# with a known speaker; none of the 26 quotes annotated with no speaker (unnamed sources,
+# slogans) credited to anybody; people: central recall 52/53, index precision 186/198. The four
+# stories added last (the two basil-2010-*, mn-079, mn-095), measured before any change made
+# with them in view: right 74.7 %, wrong 7.6 % of 79; after: 86.1 %, 1.3 %. Floors only move up.
+RIGHT_FLOOR = 0.87
+WRONG_CEILING = 0.02
+NAMED_FOR_NOBODY_CEILING = 0.04  # one of the 26 would pass; two would not
+CENTRAL_RECALL_FLOOR = 0.97
 INDEX_PRECISION_FLOOR = 0.93
 
 
@@ -216,10 +302,12 @@ def test_attribution_and_people_on_annotated_stories_hold_their_floors() -> None
     from quotes import score  # type: ignore[import-not-found]
 
     scores = [score(path, STORIES) for path in sorted((DATA / "reading").glob("*.json"))]
-    assert len(scores) >= 10
+    assert len(scores) >= 14
     total = sum(s.right + s.wrong + s.unattributed for s in scores)
     assert sum(s.right for s in scores) / total >= RIGHT_FLOOR
     assert sum(s.wrong for s in scores) / total <= WRONG_CEILING
+    nobody = sum(s.annotated_nobody for s in scores)
+    assert sum(s.named_for_nobody for s in scores) / nobody <= NAMED_FOR_NOBODY_CEILING
     assert sum(s.central_found for s in scores) / sum(s.central for s in scores) >= CENTRAL_RECALL_FLOOR
     assert sum(s.index_real for s in scores) / sum(s.index for s in scores) >= INDEX_PRECISION_FLOOR
 
