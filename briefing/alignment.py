@@ -76,14 +76,6 @@ LINK_THRESHOLD = 0.12
 # STRONG: a pair this likely is linked even when one side prefers another passage (a story
 # that states one fact twice); 0.7 gained 1.6 points of MSRP accuracy over 0.85.
 STRONG_THRESHOLD = 0.7
-# JOIN: a pair that one side prefers but the other does not (it preferred a passage of the same
-# outlet, which states the claim again) adds its unclustered passage to the other's group at this
-# probability, under the merge rules below: an outlet that states a claim twice keeps both
-# passages. At 0.12 (the link threshold; 0.2-0.5 joined nothing on the dev corpus, 0.08 as 0.12):
-# dev pair recall 9 -> 10 of 125, link precision 0.300 -> 0.312 (0.750 -> 0.769 annotated); ECB+
-# dev pair recall 0.046 -> 0.048, annotated precision 0.963 -> 0.965, cross-event 0.031 both;
-# MSRP train as two outlets accuracy 0.722 -> 0.723, F1 0.817 -> 0.822.
-JOIN_THRESHOLD = 0.12
 # Merging two groups needs every cross pair to reach MERGE_MIN and their mean to reach the
 # link threshold, which stops chains a-b-c where a and c say different things.
 MERGE_MIN = 0.1
@@ -243,7 +235,7 @@ def conclude(
     if semantic:
         links = _with_semantic(units, links, scores, semantic)
     nearest = _nearest(units, best)
-    clusters = _cluster(units, links, scores, vocabulary, joins=_joins(units, scores, best, links))
+    clusters = _cluster(units, links, scores, vocabulary)
     return Alignment(
         passages=tuple(u.passage for u in units), clusters=clusters, nearest=_raised(nearest, clusters)
     )
@@ -450,28 +442,6 @@ def _link(
     return links
 
 
-def _joins(
-    units: list[_Unit],
-    scores: dict[tuple[int, int], float],
-    best: dict[tuple[int, str], tuple[float, int]],
-    links: list[tuple[float, int, int]],
-) -> list[tuple[float, int, int]]:
-    """Pairs that may add a passage to a group the links made: one side prefers the other, which
-    preferred a passage of the same outlet (an outlet stating one claim twice), at JOIN_THRESHOLD."""
-    linked = {(i, j) for _, i, j in links}
-    found: list[tuple[float, int, int]] = []
-    for (i, j), score in scores.items():
-        if score < JOIN_THRESHOLD or (i, j) in linked:
-            continue
-        if best[(i, units[j].passage.outlet)][1] != j and best[(j, units[i].passage.outlet)][1] != i:
-            continue
-        if _apart(units[i], units[j]):
-            continue
-        found.append((score, i, j))
-    found.sort(key=lambda sij: (-sij[0], sij[1], sij[2]))
-    return found
-
-
 def _with_semantic(
     units: list[_Unit],
     links: list[tuple[float, int, int]],
@@ -506,11 +476,8 @@ def _cluster(
     links: list[tuple[float, int, int]],
     scores: dict[tuple[int, int], float],
     vocabulary: Vocabulary,
-    *,
-    joins: Sequence[tuple[float, int, int]] = (),
 ) -> tuple[Cluster, ...]:
-    """Greedy agglomeration over links, strongest first, refusing incoherent merges; then each
-    join adds its unclustered passage to the other's group under the same rules."""
+    """Greedy agglomeration over links, strongest first, refusing incoherent merges."""
     group_of: dict[int, int] = {}
     groups: dict[int, list[int]] = {}
 
@@ -520,14 +487,11 @@ def _cluster(
             scores[key] = probability(units[x].profile, units[y].profile, vocabulary)
         return scores[key]
 
-    joining = [(s, i, j, True) for s, i, j in joins]
-    for _, i, j, join in [*((s, i, j, False) for s, i, j in links), *joining]:
+    for _, i, j in links:
         gi = groups.get(group_of.get(i, -1), [i])
         gj = groups.get(group_of.get(j, -1), [j])
         if gi is gj:
             continue
-        if join and (len(gi) > 1) == (len(gj) > 1):
-            continue  # a join adds one passage to a group, never two groups or two passages
         cross = [
             pair_score(x, y) for x in gi for y in gj if units[x].passage.outlet != units[y].passage.outlet
         ]

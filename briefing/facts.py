@@ -188,6 +188,8 @@ def _fact(text: str, start: int, end: int, label: str) -> Fact | None:
         or re.search(r"\bNo\.\s?$|#$", text[max(0, start - 4) : start])
     ):
         return None  # "No. 2 job" is a rank, not a count
+    if label not in ("TIME", "DATE") and not _values(written):
+        return None  # a name ("Lavrov", "the Taliban"): no figure, nothing around it to read
     before = _content(text[max(0, start - 120) : start])
     after = _content(text[end : end + 120])
     context = frozenset(before[-CONTEXT_WORDS:] + after[:CONTEXT_WORDS]) - _GENERIC
