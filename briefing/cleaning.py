@@ -81,7 +81,9 @@ _TEASER_LINK = re.compile(
 _PROMPT = re.compile(
     r"\b(subscribe|subscriber|subscription|newsletter|sign up|sign in|log in|cookies?|"
     r"comment guidelines|commenting|comments? section|your inbox|mailbox|your account|"
-    r"share this (article|story)|follow us|click here|live (blog|coverage|updates))\b",
+    r"share this (article|story)|follow us|click here|(go|tap) here|live (blog|coverage|updates)"
+    # "Follow the Palo Alto Weekly on Twitter @PaloAltoWeekly", "- Follow the Ticker on Twitter:"
+    r"|follow\b[^.]{0,60}\bon (twitter|facebook|instagram|x)\b)\b",
     re.IGNORECASE,
 )
 # How to reach the newsroom or the reporter: a phone number or an e-mail address with a verb of
@@ -127,16 +129,34 @@ _GLUED_CAPTION = re.compile(
 # JavaScript ...", a tweet's "pic.twitter.com/x — Name (@handle) February 19, 2017".
 _EMBED = re.compile(
     r"(\bto view this video please enable javascript\b"
-    r"|\bpic\.twitter\.com/\w+.*\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}\s*$)",
+    r"|\bpic\.twitter\.com/\w+.*\(@\w+\)\s+\w+\.? \d{1,2}, \d{4}\s*$"
+    # a tweet's text and signature without a picture: "... to deserve this? — Pantone 448 C
+    # (@Pantone448C) August 17, 2012"
+    r"|[—–]\s*[^()\n]{1,60}\(@\w{1,15}\)\s+\w+\.? \d{1,2}, \d{4}\s*$)",
     re.IGNORECASE,
 )
+# A photo's caption says where its people stand: "Joey Wilson, left, rings up Curtis Barwick
+# ...", "Roberts, right, and ..."; reporting places nobody left or right of anyone.
+_POSITION_CAPTION = re.compile(
+    r"^[A-Z][^.!?,]{0,60},\s+(?:\(?(?:far |from |at |top |bottom )?(?:left|right|center|centre)\)?"
+    r"(?: to right)?),\s+(?:and\s+)?[a-zA-Z]"
+)
+# A tabloid's caption opens with a short label and a colon and has no full stop ("Making a
+# statement: A huge billboard showing ... Times Square"), as does a data box run into one line
+# ("Color associations Red: Strength, energy, passion Blue: ...").
+_LABEL_CAPTION = re.compile(r"^[A-Z][\w'’-]*(?: [\w'’-]+){0,3}: [A-Z]")
+# A bulleted headline with no full stop links to another story ("· Landmarks Commission: No
+# Jurisdiction to Mandate ... [TLD]", "• Photos: Tree falls on wedding party"); a bulleted
+# point of the story is a sentence and ends like one.
+_BULLET = re.compile(r"^[•·▪►]\s*\S")
+_SENTENCE_STOP = re.compile(r"[.!?…][\"”’')]*\s*$")
 # A short sentence opening with a pronoun continues the story ("He resigned.", "Its deputy takes over.").
 _REFERS_BACK = re.compile(
     r"^(he|she|it|they|we|i|his|her|its|their|our|this|that|these|those|there)\b", re.IGNORECASE
 )
 # Prompts talk to the reader, or give an order: "Sign up", "Join the conversation".
 _ADDRESSES_READER = re.compile(
-    r"(\b(you|your|yours|uw|u)\b|^(sign|subscribe|join|follow|read|log|register|get|click|share|"
+    r"(\b(you|your|yours|uw|u)\b|^[-•·*]?\s*(sign|subscribe|join|follow|read|log|register|get|click|share|"
     r"download|already|please|continue)\b)",
     re.IGNORECASE,
 )
@@ -148,6 +168,9 @@ PROMPT_MAX_WORDS = 30
 # Credit lines, notices, timestamps and teaser links are short too (a wire credit names a few
 # reporters and editors); a longer line that matches is a sentence of the story.
 CREDIT_MAX_WORDS = 30
+# A caption runs to two sentences and a credit; the longest in the 43 stories' pages is 36 words
+# (Daily Mail); a paragraph of reporting that happens to match is longer.
+CAPTION_MAX_WORDS = 45
 NOTICE_MAX_WORDS = 40
 TIMESTAMP_MAX_WORDS = 12
 # A contact line names a reporter, a number and an address or two; a longer line is reporting
@@ -325,6 +348,12 @@ def _line_reason(line: _Line, following: list[_Line]) -> FurnitureReason | None:
         return "promo"
     if not line.alone or _QUOTE.search(text):
         return None
+    if _BULLET.match(text) and words <= PROMPT_MAX_WORDS and not _SENTENCE_STOP.search(text):
+        return "teaser"
+    if words <= CAPTION_MAX_WORDS and (
+        _POSITION_CAPTION.match(text) or (_LABEL_CAPTION.match(text) and not _TERMINAL.search(text))
+    ):
+        return "caption"
     text = _GLUED_CAPTION.sub("", text).rstrip()  # a glued caption is cut out, the sentence judged
     words = len(text.split())
     if words <= HEADING_MAX_WORDS and not _TERMINAL.search(text):

@@ -146,9 +146,12 @@ def _number_words(text: str) -> set[float]:
 
 
 # A dateline opening a wire story's first sentence: "MOSCOW — ", "NEW YORK (AP) — ",
-# "WASHINGTON, D.C. -- ": a place in capitals, perhaps the outlet in parentheses, a dash.
+# "WASHINGTON, D.C. -- ": a place in capitals, perhaps the outlet in parentheses, a dash; or, as
+# the Bay Area News Group's pages print it, a place in any case and ">>" ("Oroville >> Now is").
 _DATELINE_LEAD = re.compile(
-    r'^[A-Z][A-Z.’]+(?:[ ,]+[A-Z][A-Za-z.’]*){0,4}\s*(?:\([^()\n]{1,30}\)\s*)?(?:--?|[–—])\s+(?=[A-Z0-9"“‘])'
+    r"^(?:[A-Z][A-Z.’]+(?:[ ,]+[A-Z][A-Za-z.’]*){0,4}\s*(?:\([^()\n]{1,30}\)\s*)?(?:--?|[–—])"
+    r"|[A-Z][\w.’]*(?:[ ,]+[A-Z][\w.’]*){0,4}\s*>>)"
+    r'\s+(?=[A-Z0-9"“‘])'
 )
 
 
@@ -164,10 +167,45 @@ _REFERS_BACK = re.compile(
 )
 
 
+# Speech with no speaker: a sentence in the first person outside any quotation mark is a line of
+# a quotation that runs over several sentences ("I would like to thank my staff ..."), and one
+# that is all quotation says nothing of who said it.
+_FIRST_PERSON = re.compile(r"^(?:I|we|my|our|us)\b(?![.’'-])", re.IGNORECASE)
+_QUOTATION = re.compile(r"“[^“”]*”?|\"[^\"]*\"?")
+# A clause cut where a sentence goes on: it ends on a comma, a semicolon, a colon or a dash.
+_OPEN_END = re.compile(r"(?:[,;:–—]|\s-)\s*$")
+
+
 def leans(sentence: str) -> bool:
-    """Whether a sentence leans on what came before it: it refers back, opens mid-sentence, or
-    closes a quotation it never opened ('In the 1990s when …,” said Lukyanov' is the end of one)."""
+    """Whether a sentence leans on what came before it: it refers back, opens mid-sentence,
+    closes a quotation it never opened ('In the 1990s when …,” said Lukyanov' is the end of one),
+    or is speech that does not say who speaks (a first-person line outside quotation marks, or
+    nothing but a quotation)."""
     text = sentence.lstrip()
-    if _REFERS_BACK.match(text) or text[:1].islower():
+    if _REFERS_BACK.match(text) or text[:1].islower() or fragment(text):
         return True
-    return text.count("”") > text.count("“")
+    return bool(_FIRST_PERSON.match(text)) or unattributed(text)
+
+
+def unattributed(sentence: str) -> bool:
+    """Whether a sentence is nothing but a quotation: no word outside its quotation marks."""
+    text = sentence.strip()
+    if not text or text[0] not in '“"':
+        return False
+    return not re.search(r"[^\W_]", _QUOTATION.sub(" ", text))
+
+
+def fragment(sentence: str) -> bool:
+    """Whether a passage is no sentence a reader can take alone: a clause cut from the middle of
+    one (it opens in lower case or ends on a comma, colon or dash), or the tail of a quotation
+    whose opening mark lies in another passage ('You know, this … show," Plouffe told CNN')."""
+    text = without_dateline(sentence.strip())
+    if not text or text[:1].islower() or _OPEN_END.search(text):
+        return True
+    if text.count("”") > text.count("“"):
+        return True
+    # Straight marks do not say which way they face: an odd one closes a quotation when it
+    # follows a word or a stop and no word ('show," Plouffe told'); one that opens a quotation
+    # may stay open, as a paragraph of a quotation that runs on to the next does.
+    first = text.find('"')
+    return text.count('"') % 2 == 1 and first > 0 and not text[first + 1 : first + 2].isalnum()

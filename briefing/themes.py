@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from briefing.centrality import Centrality, measure
 from briefing.models import Alignment, Article, Cluster, Passage, Point, Settings, ThemeSection, ThemeSpec
-from briefing.text import leans, without_dateline, words
+from briefing.text import fragment, leans, without_dateline, words
 from briefing.uniqueness import Closeness
 
 # A passage serves a theme when its relevance reaches this; relevance is the IDF weight of
@@ -112,7 +112,7 @@ def select(
         candidates = [
             _cluster_point(cluster, scored, relevance)
             for cluster in alignment.clusters
-            if any(serves(pid, relevance) for pid in cluster.passages)
+            if any(serves(pid, relevance) for pid in cluster.passages) and _states(cluster, scored)
         ]
         # Rank by how many outlets report a claim and how central it is to the theme.
         ranked = sorted(
@@ -165,11 +165,26 @@ def select(
     unique_points: list[Point] = []
     # Nor one that restates a claim the lead or the consensus cites other outlets for.
     shown = closeness.shown(pid for point in (*lead, *consensus) for pid in point.passages)
+    # Nor one the lead already states, nor one that restates a point of its own outlet kept
+    # before it (an outlet may quote one remark twice: "'I'm sad that he was indicted,' said
+    # Ed Mullins" and "Ed Mullins responded ..., 'I'm sad that he was indicted'").
+    # The lead may show a clause as the whole sentence it was cut from: the sentence's other
+    # clauses are stated too.
+    said = [" ".join(point.text.split()) for point in lead]
+    stated = {point.passage for point in lead} | {
+        p.id for p in alignment.passages if any(" ".join(p.text.split()) in text for text in said)
+    }
+    kept_texts: list[str] = []
     for point in unique_all:
-        if per_outlet[point.outlets[0]] < UNIQUE_PER_OUTLET and not shown.close_to(point.passage):
-            per_outlet[point.outlets[0]] += 1
-            unique_points.append(point)
-            shown.add(point.passage)
+        if per_outlet[point.outlets[0]] >= UNIQUE_PER_OUTLET or point.passage in stated:
+            continue
+        text = " ".join(scored[point.passage].stems)
+        if shown.close_to(point.passage) or _restates_any(text, kept_texts):
+            continue
+        per_outlet[point.outlets[0]] += 1
+        unique_points.append(point)
+        shown.add(point.passage)
+        kept_texts.append(text)
     unique_points.sort(key=lambda p: (p.outlets[0], p.passage))
     return consensus, tuple(sections), tuple(unique_points)
 
@@ -188,7 +203,7 @@ def _consensus(
     supported: list[tuple[int, Point]] = []
     for cluster in alignment.clusters:
         support = len(counted.intersection(cluster.outlets)) or len(cluster.outlets)
-        if support >= 2:
+        if support >= 2 and _states(cluster, scored):
             supported.append((support, _consensus_point(cluster, scored, centre, said, support)))
     widely = [point for support, point in supported if support >= min(3, story_outlets)]
     if len(widely) < CONSENSUS_MIN and (story_outlets <= 3 or not widely):
@@ -247,8 +262,10 @@ def _anchors(text: str, names: frozenset[str], numbers: frozenset[float]) -> int
 
 
 def _readable(item: _Scored) -> bool:
+    """Of a point's length, and a sentence: no clause cut mid-way ("while the Foreign Ministry
+    said ...", "... adding,") nor the tail of a quotation opened in another passage."""
     size = len(item.passage.text.split())
-    return POINT_MIN_WORDS <= size <= POINT_MAX_WORDS
+    return POINT_MIN_WORDS <= size <= POINT_MAX_WORDS and not fragment(item.passage.text)
 
 
 def _stated_by(best: _Scored, cluster: Cluster, relevance: float) -> Point:
@@ -276,6 +293,12 @@ def _members(cluster: Cluster, scored: dict[str, _Scored]) -> tuple[dict[str, fl
         strength[link.b] += link.score
     members = [scored[pid] for pid in cluster.passages]
     return strength, [m for m in members if _readable(m)] or members
+
+
+def _states(cluster: Cluster, scored: dict[str, _Scored]) -> bool:
+    """Whether some member of a claim is a sentence, not a fragment: a claim whose every member
+    is a clause cut mid-way ("but in June the Supreme Court voted, 5-4, ...") makes no point."""
+    return any(not fragment(scored[pid].passage.text) for pid in cluster.passages)
 
 
 def _cluster_point(cluster: Cluster, scored: dict[str, _Scored], relevance: dict[str, float]) -> Point:
@@ -313,10 +336,15 @@ def _fold(ranked: Iterable[Point], scored: dict[str, _Scored], *, limit: int) ->
         if len(kept) >= limit:
             break
         text = " ".join(scored[point.passage].stems)
-        if all(fuzz.token_set_ratio(text, other) < DUPLICATE_RATIO for other in kept_texts):
+        if not _restates_any(text, kept_texts):
             kept.append(point)
             kept_texts.append(text)
     return kept
+
+
+def _restates_any(text: str, others: Iterable[str]) -> bool:
+    """Whether a point's stem string reaches DUPLICATE_RATIO with any of ``others``."""
+    return any(fuzz.token_set_ratio(text, other) >= DUPLICATE_RATIO for other in others)
 
 
 def _budget(points: Sequence[Point], settings: Settings) -> tuple[Point, ...]:

@@ -43,7 +43,7 @@ from briefing.models import (
     Reading,
     Timeline,
 )
-from briefing.text import MONTHS, words
+from briefing.text import MONTHS, fragment, words
 
 # The section is shown when the story has at least this many dated events: fewer is not a
 # sequence, and the overview already names the main dates.
@@ -418,9 +418,13 @@ def _same_event(a: _Mention, b: _Mention) -> bool:
 
 
 def _event(group: Sequence[_Mention]) -> Event:
-    """One event: its text from the mention that writes the date out (not "Friday"), earliest
+    """One event: its text from a mention that reads as a sentence (not a clause cut mid-way,
+    "while the percentage ... dropped"), then that writes the date out (not "Friday"), earliest
     in its article; it cites every passage, one outlet's passages in reading order."""
-    best = min(group, key=lambda m: (m.when.resolved_from is not None, m.order, m.passage.id))
+    best = min(
+        group,
+        key=lambda m: (fragment(m.passage.text), m.when.resolved_from is not None, m.order, m.passage.id),
+    )
     cited = sorted({m.passage.id: m for m in group}.values(), key=lambda m: (m.passage.outlet, m.order))
     return Event(
         date=best.when.date,

@@ -104,6 +104,29 @@ def test_clean_never_rewrites_text(cleaned: dict[str, CleanArticle]) -> None:
             "markup",
         ),
         ("Wow, look at that crowd pic.twitter.com/aBc123xYz — Jo Doe (@jodoe) February 19, 2017", "markup"),
+        # A tweet embedded without a picture: its text, then "— Name (@handle) Month D, YYYY".
+        ("What did I do to deserve this? — Drab Brown (@drabbrown) August 17, 2012", "markup"),
+        # Social prompts and link prompts.
+        ("Follow the Harbour Gazette on Twitter @HarbourGazette and Facebook for breaking news.", "promo"),
+        ("- Follow the Ticker on Twitter: @Ticker", "promo"),
+        ("If you'd like to learn more about the plan, go here.", "promo"),
+        # A bulleted link to another story, and captions that place people or open with a label.
+        ("· Council: No Power to Order a Survey of the Old Tavern [TLD]", "teaser"),
+        (
+            "Jo Wilson, left, rings up Cy Barr for a gold pan Saturday at a shop in downtown Oroville. "
+            "Dan Reid — Enterprise-Record",
+            "caption",
+        ),
+        (
+            "Making a statement: A huge billboard showing the singer is on display in the city's "
+            "bustling main square as crowds walk past it",
+            "caption",
+        ),
+        (
+            "Colour associations Red: Strength, energy, passion Blue: Focus, loyalty, calmness "
+            "Yellow: Ego, optimism, openness Green: Balance, youth",
+            "caption",
+        ),
         (
             "(Additional reporting by Ann Lee, Bo Chan, Cy Diaz, Di Eng, Ed Fox, Flo Gray and Gus Hale in Tokyo; "
             "Ida Ives in Madrid, Jo Kay in Oslo and Kim Lam in Beijing; Writing by Lou Mann; Editing by Max Ng "
@@ -221,6 +244,12 @@ def test_clean_cuts_a_caption_glued_into_a_paragraph(para: str, credit: str) -> 
         "The officers left before noon (the photos of the scene were taken later by a neighbour).",
         "\u201cYou get governors and police chiefs commenting on that,\u201d Mr. Stamper said.",
         "A hotline set up by the city last year has taken 12,000 calls from tenants facing eviction.",
+        # Like a positioned caption, a labelled caption or a bulleted link, but reporting.
+        "Cowan, 43, is a former chief of staff and former legal counsel to the governor.",
+        "Smith, who left the party last year, said he would run again in the autumn.",
+        "The lesson: Lenders raised rates faster than at any time since the 1980s.",
+        "• The bill passed the House on Tuesday by a vote of 348 to 77.",
+        "Readers who follow the council on Twitter saw the vote before it was announced.",
     ],
 )
 def test_clean_keeps_sentences_that_only_resemble_furniture(sentence: str) -> None:

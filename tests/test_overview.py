@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from briefing import export, overview
-from briefing.models import Alignment, Cluster, Entity, Link, Passage, Person, Reading
+from briefing.models import Alignment, Cluster, Entity, Link, Passage, Person, Reading, Span
 from tests.conftest import Built, make_article
 
 
@@ -19,9 +19,11 @@ def test_overview_sentences_are_passage_texts_and_cited(built: Built) -> None:
     sentences = built.briefing.overview.sentences
     assert 3 <= len(sentences) <= overview.OVERVIEW_SENTENCES
     for point in sentences:
-        # the passage's own words, only a leading dateline ("MOSCOW — ") left off
-        assert passages[point.passage].text.endswith(point.text)
-        assert len(passages[point.passage].text) - len(point.text) < 40
+        # the passage's own words, only a leading dateline ("MOSCOW — ") left off; a clause
+        # cut from a longer sentence is shown as the whole sentence around it
+        own = passages[point.passage].text
+        assert own.endswith(point.text) or " ".join(own.split()) in point.text
+        assert len(own) - len(point.text) < 40
         assert point.passage in point.passages
         assert sorted(point.outlets) == sorted({passages[p].outlet for p in point.passages})
 
@@ -267,3 +269,48 @@ def test_a_year_long_before_the_articles_is_background_not_when() -> None:
     assert "1987" not in result.dates and "Tuesday" in result.dates
     undated = overview.summarise(alignment, articles=[], readings=readings, people=[], outlets=["A", "B"])
     assert "1987" in undated.dates  # without the articles' dates, a year is a date like any other
+
+
+def test_a_quotation_shared_more_widely_does_not_open_the_overview_before_the_event() -> None:
+    quote = "“We will keep the harbour bridge closed for the whole summer,” Mayor Dana Quill said."
+    event = "Mayor Dana Quill closed the harbour bridge on Monday after the storm damaged its piers."
+    quoted = [_passage(doc, 0, quote) for doc in "abc"]
+    told = [_passage(doc, 1, event) for doc in "ab"]
+    alignment = Alignment(passages=(*quoted, *told), clusters=(_cluster("c1", quoted), _cluster("c2", told)))
+    result = overview.summarise(alignment, articles=[], readings=[], people=[], outlets=["A", "B", "C"])
+    chosen = [p.cluster for p in result.sentences]
+    assert sorted(chosen) == ["c1", "c2"]  # both said, the wider claim scoring higher
+    assert max(result.sentences, key=lambda p: p.relevance).cluster == "c1"
+    assert chosen[0] == "c2"  # but what happened comes first
+
+
+def test_a_clause_cut_from_a_sentence_is_shown_as_its_whole_sentence() -> None:
+    whole = "Prospectors find a little gold every spring, but this year the runoff is shaking far more loose."
+    clause = "but this year the runoff is shaking far more loose."
+    at = whole.index(clause)
+    lead = "Weeks of heavy rain across the hills of gold country have set off a new gold rush."
+    text = f"{lead}\n\n{whole}"
+    start = text.index(clause)
+    passages = (
+        Passage(id="a#0", doc="a", outlet="A", start=0, end=len(lead), text=lead, paragraph=0),
+        Passage(
+            id="a#1", doc="a", outlet="A", start=start, end=start + len(clause), text=clause, paragraph=1
+        ),
+    )
+    sentences = (Span(start=0, end=len(lead)), Span(start=start - at, end=len(text)))
+    reading = Reading(
+        doc="a", model="test", sentences=sentences, entities=(), speech=(), subjects=(), parsed=len(text)
+    )
+    result = overview.summarise(
+        Alignment(passages=passages, clusters=()),
+        articles=[make_article(text, outlet="A")],
+        readings=[reading],
+        people=[],
+        outlets=["A"],
+    )
+    shown = {p.passage: p.text for p in result.sentences}
+    assert shown.get("a#1") == whole
+    without = overview.summarise(
+        Alignment(passages=passages, clusters=()), articles=[], readings=[], people=[], outlets=["A"]
+    )
+    assert "a#1" not in {p.passage for p in without.sentences}  # no sentence known: not shown cut

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import pairwise
 
 import pytest
@@ -9,7 +10,7 @@ from rapidfuzz import fuzz
 
 from briefing import themes
 from briefing.models import Alignment, Cluster, Link, Passage, Point, Settings
-from briefing.text import leans
+from briefing.text import fragment, leans, without_dateline
 from tests.conftest import Built, make_article
 
 
@@ -245,12 +246,7 @@ def test_a_single_outlet_clause_that_leans_on_the_one_before_yields_to_sentences
         "Governor Brandt would close 12 old depots in Varna next year, aides to Brandt said.",
         "Senator Ostrow would fund 12 new schools in Tamsin next year, aides to Ostrow said.",
     ]
-    passages = [_passage(f"A{n}", "A", t, at=100 * n) for n, t in enumerate(texts)]
-    passages += [_passage("B0", "B", "The weather was mild all week in the valley.")]
-    alignment = Alignment(passages=tuple(passages), clusters=())
-    articles = [make_article("", outlet=o, title="Clinics, depots and schools") for o in "AB"]
-    _, _, unique = themes.select(alignment, [], outlets=["A", "B"], articles=articles, settings=Settings())
-    chosen = [p.passage for p in unique if p.outlets == ("A",)]
+    chosen = _one_outlet_unique(texts, "Clinics, depots and schools")
     assert len(chosen) == themes.UNIQUE_PER_OUTLET
     assert "A0" not in chosen
 
@@ -308,3 +304,97 @@ def test_a_sentence_leans_on_the_one_before_when_it_cannot_be_read_alone(
     sentence: str, leaning: bool
 ) -> None:
     assert leans(sentence) is leaning
+
+
+@pytest.mark.parametrize(
+    ("passage", "cut"),
+    [
+        ("but in June the court voted, 5-4, to block key parts of the law.", True),  # mid-sentence
+        ("Those sources have claimed the singer is “unhappy,” adding,", True),  # the sentence goes on
+        ('You know, this primary has been a circus," Plouffe told CNN.', True),  # a quotation's tail
+        ("In the 1990s when the Taliban ruled, we had no embassy,” said Lukyanov.", True),
+        ('Her letter said the couple "wanted to buy the same home and share it with children.', False),
+        ('"We are confident it will be upheld," Plouffe said.', False),
+        ("The lawsuit, filed last week, demands $175,000 in damages against the university.", False),
+        ("Oroville >> Now is not the time to quit your day job.", False),
+    ],
+)
+def test_a_passage_is_a_fragment_when_it_is_no_sentence_read_alone(passage: str, cut: bool) -> None:
+    assert fragment(passage) is cut
+
+
+@pytest.mark.parametrize(
+    ("sentence", "shown"),
+    [
+        (
+            "Oroville >> Now is not the time to quit your day job.",
+            "Now is not the time to quit your day job.",
+        ),
+        ("MOSCOW — Russia kept its embassy open.", "Russia kept its embassy open."),
+        ("Russia kept its embassy >> open.", "Russia kept its embassy >> open."),
+    ],
+)
+def test_a_leading_dateline_with_a_scraped_separator_is_left_off(sentence: str, shown: str) -> None:
+    assert without_dateline(sentence) == shown
+
+
+def test_a_claim_stated_only_in_fragments_is_no_consensus_point() -> None:
+    passages = (
+        _passage("A0", "A", "Police arrested the suspect in the bombing in Miami on Friday morning."),
+        _passage("B0", "B", "Police arrested a suspect in the mail bombing in Miami on Friday."),
+        _passage(
+            "A1", "A", "while prosecutors charged the bombing suspect with five federal crimes,", at=100
+        ),
+        _passage("B1", "B", "and prosecutors charged the bombing suspect with five federal crimes,", at=100),
+    )
+    clusters = (
+        _cluster("c1", "A0", "B0", outlets=("A", "B")),
+        _cluster("c2", "A1", "B1", outlets=("A", "B")),
+    )
+    articles = [make_article("", outlet=o, title="Suspect in the bombing arrested") for o in "AB"]
+    consensus, _, _ = themes.select(
+        Alignment(passages=passages, clusters=clusters),
+        [],
+        outlets=["A", "B"],
+        articles=articles,
+        settings=Settings(),
+    )
+    assert [p.cluster for p in consensus] == ["c1"]
+
+
+def test_an_outlet_quoting_one_remark_twice_lists_it_once_as_unique() -> None:
+    texts = [
+        "“I am sad that he was indicted,” said Ed Mullins, president of the Sergeants Association.",
+        "Sergeants Association president Ed Mullins responded to the indictment: “I am sad that he was indicted.”",
+        "Governor Brandt would close 12 old depots in Varna next year, aides to Brandt said.",
+    ]
+    chosen = set(_one_outlet_unique(texts, "Officer indicted"))
+    assert "A2" in chosen
+    assert len(chosen & {"A0", "A1"}) == 1
+
+
+def test_a_single_outlet_sentence_the_lead_states_is_not_listed_again_as_unique() -> None:
+    texts = [
+        "Mayor Quill would open 12 new clinics in Harlow next year, aides to Quill said.",
+        "Governor Brandt would close 12 old depots in Varna next year, aides to Brandt said.",
+    ]
+    lead = [Point(text=texts[0], passage="A0", passages=("A0",), outlets=("A",), cluster=None, relevance=1.0)]
+    assert "A0" not in _one_outlet_unique(texts, "Clinics and depots", lead)
+    assert "A0" in _one_outlet_unique(texts, "Clinics and depots")
+    # The lead shows A1's clause inside the whole sentence it was cut from: A1 is stated too.
+    whole = f"Aides said the plans were set, and {texts[1]}"
+    wider = [Point(text=whole, passage="A0", passages=("A0",), outlets=("A",), cluster=None, relevance=1.0)]
+    assert "A1" not in _one_outlet_unique(texts, "Clinics and depots", wider)
+    assert "A1" in _one_outlet_unique(texts, "Clinics and depots")
+
+
+def _one_outlet_unique(texts: list[str], title: str, lead: Sequence[Point] = ()) -> list[str]:
+    """The unique passages themes.select lists for outlet A's ``texts`` beside an unrelated B."""
+    passages = [_passage(f"A{n}", "A", t, at=100 * n) for n, t in enumerate(texts)]
+    passages += [_passage("B0", "B", "The weather was mild all week in the valley.")]
+    alignment = Alignment(passages=tuple(passages), clusters=())
+    articles = [make_article("", outlet=o, title=title) for o in "AB"]
+    _, _, unique = themes.select(
+        alignment, [], outlets=["A", "B"], articles=articles, lead=tuple(lead), settings=Settings()
+    )
+    return [p.passage for p in unique if p.outlets == ("A",)]

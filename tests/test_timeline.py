@@ -199,6 +199,23 @@ def test_passages_of_one_cluster_dating_the_same_day_are_one_event() -> None:
     assert [(e.date.isoformat(), e.outlets) for e in joined.events] == [("2021-08-17", ("Alpha", "Beta"))]
 
 
+def test_an_event_is_told_in_a_sentence_rather_than_a_clause_cut_from_one() -> None:
+    alignment, articles, readings = _story(
+        {
+            "Alpha": "while agents detained the city's top elected official at city hall on Aug. 17,",
+            "Beta": "Agents detained the city's top elected official in his office on Aug. 17.",
+        },
+        {"Aug. 17": ""},
+        published={"Alpha": FRIDAY, "Beta": FRIDAY},
+    )
+    cluster = Cluster(id="c1", passages=("alpha-0", "beta-0"), outlets=("Alpha", "Beta"), score=0.8, links=())
+    events = timeline.build(
+        replace(alignment, clusters=(cluster,)), articles=articles, readings=readings
+    ).events
+    # Alpha's clause comes as early in its article and writes the date out as well: the sentence wins.
+    assert [(e.passage, e.passages) for e in events] == [("beta-0", ("alpha-0", "beta-0"))]
+
+
 def test_fewer_than_three_events_are_not_shown() -> None:
     alignment, articles, readings = _story(
         {"Alpha": "The council voted on Friday to close the library for good.\nIt opened in 1921."},
