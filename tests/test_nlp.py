@@ -135,3 +135,15 @@ def test_date_figures_carry_their_path_up_to_the_sentence_root() -> None:
     # The second date hangs on a noun inside a relative clause: the timeline's background.
     assert any(a.dep == "relcl" for a in paths["Aug. 9"])
     assert all(len(path) <= nlp.MAX_PATH for path in paths.values())
+
+
+def test_call_is_a_verb_of_saying_only_with_on_or_for() -> None:
+    text = (
+        'Jealous called on the leaders "to repudiate the racist element within it." '
+        'Palin called the measure "a sad day for the civil rights group."\n'
+    )
+    [reading] = pipeline.read_articles([make_article(text, title="")]).readings
+    calls = [s for s in reading.speech if s.lemma == "call"]
+    assert [text[s.start : s.end] for s in calls] == ["called"]
+    assert calls[0].start < text.index("Palin")
+    assert calls[0].speaker is not None and calls[0].speaker.text == "Jealous"
