@@ -4,7 +4,7 @@ For the default corpus and a synthetic corpus (bench/synthetic.py, 50 articles b
 times, round robin so that a busy machine slows every command alike:
 
 - the build (`python -m briefing build CORPUS`), as a user runs it, cold: an empty reading
-  cache each run (briefing/cache.py), so spaCy reads every article;
+  cache each run (briefing/read/cache.py), so spaCy reads every article;
 - the same build warm: its second build, every reading from the cache (spaCy never imported);
 - the cold build laid out in one process (the two-process layout switched off);
 - WeasyPrint alone rendering the build's own HTML (briefing.html, its stylesheet and fonts) in
@@ -42,7 +42,7 @@ SAME_HTML = (
 )
 # The build with the two-process layout switched off, as on a one-core machine.
 ONE_PROCESS = (
-    "import sys; from briefing import press; press.can_split = lambda: False; "
+    "import sys; from briefing.render import press; press.can_split = lambda: False; "
     "from briefing.cli import main; sys.argv = ['briefing', *sys.argv[1:]]; main()"
 )
 

@@ -1,4 +1,4 @@
-"""Fit the pair model in briefing/pairs.py on ECB+ dev, the dev annotation and MSRP train together,
+"""Fit the pair model in briefing/align/pairs.py on ECB+ dev, the dev annotation and MSRP train together,
 cross-validated by topic, and report the aligner's out-of-sample figures at several link thresholds.
 
 Usage: python bench/calibrate.py MSRP_TSV [GOLD_JSON] [--corpus DIR] [--ecbplus DIR] [--folds K]
@@ -24,7 +24,7 @@ Cross-validation: the ECB+ topics are cut into K folds (and MSRP's rows by row n
 K); each fold is aligned with the model fitted on the others, and the aligner's figures are pooled
 over the folds: cross-event share, annotated precision and pair recall on ECB+, accuracy and F1 on
 MSRP. The dev annotation is scored with a model fitted on ECB+ and MSRP alone. Then the model is
-fitted on everything and its constants printed, to paste into briefing/pairs.py.
+fitted on everything and its constants printed, to paste into briefing/align/pairs.py.
 Skips (exit 0) when MSRP_TSV is absent: the data is not redistributable. Needs scikit-learn.
 """
 
@@ -38,10 +38,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing import alignment, evaluation, pairs
-from briefing.anchors import Anchors
+from briefing.align import alignment, evaluation, pairs
+from briefing.align.anchors import Anchors
+from briefing.align.pairs import FEATURES, Vocabulary, features
 from briefing.models import Alignment, Passage
-from briefing.pairs import FEATURES, Vocabulary, features
 
 sys.path.insert(0, str(Path(__file__).parent))
 import dev_data
@@ -120,7 +120,7 @@ def load_topic(gold: Path, number: int, *, strict: bool = False) -> Topic:
     stories = [f"t{number:02d}-{sub}" for sub in ecbplus.SUBTOPICS]
     sentences = {story: ecbplus._sentences(gold, story) for story in stories}
     passages, mapped, articles, readings = ecbplus._passages(gold, stories, sentences, cache=ecbplus.CACHE)
-    from briefing import anchors
+    from briefing.align import anchors
 
     corpus = prepare(passages, anchors.build(passages, readings))
     shared = ecbplus._background_chains(gold, number)
@@ -193,7 +193,7 @@ def cached_msrp(path: Path) -> MsrpCorpus:
     import hashlib
     import pickle
 
-    from briefing import anchors
+    from briefing.align import anchors
 
     digest = hashlib.sha256(path.read_bytes())
     for module in ecbplus.READING_MODULES:
@@ -378,7 +378,7 @@ def main() -> int:
         args.c,
         ["ecb"] * len(topics) + ["seed", "msrp"],
     )
-    print("\n# briefing/pairs.py (fitted on all of ECB+ dev, the dev annotation and MSRP train)")
+    print("\n# briefing/align/pairs.py (fitted on all of ECB+ dev, the dev annotation and MSRP train)")
     print(f"INTERCEPT = {float(model.intercept_[0]):.4f}")  # type: ignore[attr-defined]
     print("WEIGHTS = (")
     for name, w in zip(FEATURES, model.coef_[0], strict=True):  # type: ignore[attr-defined]

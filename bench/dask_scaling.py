@@ -37,7 +37,7 @@ PASSAGES_PER_ARTICLE = 32  # synthetic articles: ~20 own sentences and ~12 share
 
 
 def _passages(folder: Path) -> list[Any]:
-    from briefing import cleaning, corpus, segmentation
+    from briefing.read import cleaning, corpus, segmentation
 
     loaded = corpus.load(folder)
     return [p for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]
@@ -61,7 +61,7 @@ def _digest(result: Any) -> str:
 
 def run_local(folder: Path) -> dict[str, Any]:
     """Align ``folder`` with the local engine in this process."""
-    from briefing import alignment
+    from briefing.align import alignment
 
     started = time.perf_counter()
     passages = _passages(folder)
@@ -86,7 +86,7 @@ def run_dask(folder: Path, workers: int, partition_size: int) -> dict[str, Any]:
     """Align ``folder`` with the Dask engine on a LocalCluster of ``workers`` processes."""
     from distributed import Client, LocalCluster, get_task_stream
 
-    from briefing import distributed
+    from briefing.align import distributed
 
     cluster_started = time.perf_counter()
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")

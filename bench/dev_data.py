@@ -6,8 +6,10 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing import anchors, corpus, evaluation, pipeline
+from briefing import pipeline
+from briefing.align import anchors, evaluation
 from briefing.models import Passage
+from briefing.read import corpus
 
 GOLD = Path("tests/data/gold-dev.json")
 CORPUS = Path("corpus")

@@ -25,8 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from briefing import alignment, anchors, corpus, discrepancies, pipeline, reprints
+from briefing import pipeline
+from briefing.align import alignment, anchors, reprints
+from briefing.findings import discrepancies
 from briefing.models import Discrepancy
+from briefing.read import corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 STORIES = ROOT.parent / "shared" / "stories"

@@ -46,8 +46,10 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from briefing import alignment, anchors, corpus, nlp, pipeline, semantic  # noqa: E402
+from briefing import pipeline  # noqa: E402
+from briefing.align import alignment, anchors, semantic  # noqa: E402
 from briefing.models import Alignment, Entity, Mention, Passage, Reading, Span, Speech  # noqa: E402
+from briefing.read import corpus, nlp  # noqa: E402
 
 GOLD = ROOT.parent / "shared" / "gold" / "ecbplus-dev"
 SUBTOPICS = ("ecb", "ecbplus")
@@ -56,8 +58,18 @@ SUBTOPICS = ("ecb", "ecbplus")
 # Half the union of the two sentences' chains is a stricter reading, reported beside.
 STRICT_JACCARD = 0.5
 CACHE = Path(tempfile.gettempdir()) / "briefing-ecbplus-cache"
-# The modules whose code decides the passages: a change to any of them invalidates the cache.
-READING_MODULES = ("corpus", "metadata", "cleaning", "nlp", "segmentation", "text", "pipeline", "models")
+# The modules whose code decides the passages (paths under briefing/, without .py): a change to any
+# of them invalidates the cache.
+READING_MODULES = (
+    "read/corpus",
+    "read/metadata",
+    "read/cleaning",
+    "read/nlp",
+    "read/segmentation",
+    "text",
+    "pipeline",
+    "models",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from briefing import alignment, evaluation, semantic
+from briefing.align import alignment, evaluation, semantic
 
 sys.path.insert(0, str(Path(__file__).parent))
 import dev_data

@@ -16,8 +16,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing import cleaning, corpus, segmentation
 from briefing.errors import CorpusError
+from briefing.read import cleaning, corpus, segmentation
 
 tried = 0
 PIECES = [

@@ -12,8 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from briefing import alignment, evaluation
-from briefing.pairs import Vocabulary, probabilities
+from briefing.align import alignment, evaluation
+from briefing.align.pairs import Vocabulary, probabilities
 
 sys.path.insert(0, str(Path(__file__).parent))
 import dev_data

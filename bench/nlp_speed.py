@@ -9,7 +9,7 @@ Each size runs in a fresh process (so its peak RSS is its own): spaCy import and
 then ``nlp.read`` on the cleaned articles (loading and cleaning are not timed). Peak RSS is
 ru_maxrss of the process and, when ``nlp.read`` forks spaCy workers, of the largest worker
 (forked workers count the pages they share with the main process). ``--set`` overrides a
-constant of briefing/nlp.py in the measured process (``--set BATCH_SIZE=256``,
+constant of briefing/read/nlp.py in the measured process (``--set BATCH_SIZE=256``,
 ``--set EXCLUDED=lemmatizer,attribute_ruler``), for tuning. Target (issue 10): 1,000 articles
 under 60 s on 2 cores, under 1 GB.
 
@@ -50,8 +50,8 @@ CHECK_STORIES = (
 
 
 def _override(settings: list[str]) -> None:
-    """Apply ``NAME=VALUE`` to briefing.nlp's constants (ints, or comma-separated tuples)."""
-    from briefing import nlp
+    """Apply ``NAME=VALUE`` to briefing.read.nlp's constants (ints, or comma-separated tuples)."""
+    from briefing.read import nlp
 
     for setting in settings:
         name, _, value = setting.partition("=")
@@ -63,7 +63,7 @@ def _override(settings: list[str]) -> None:
 
 
 def _cleaned(folder: Path) -> list:  # type: ignore[type-arg]
-    from briefing import cleaning, corpus
+    from briefing.read import cleaning, corpus
 
     return [cleaning.clean(a) for a in corpus.load(folder).articles]
 
@@ -77,7 +77,7 @@ def _cpu() -> float:
 def measure(folder: Path, settings: list[str]) -> dict[str, float]:
     """Load the pipeline and read ``folder`` in this process; times and peak memory."""
     started = time.perf_counter()
-    from briefing import nlp
+    from briefing.read import nlp
 
     _override(settings)
     loaded = nlp.pipeline()
@@ -125,7 +125,7 @@ def nlp_table(sizes: list[int], runs: int, settings: list[str]) -> None:
             for row in done:
                 print(json.dumps({"articles": size, **row}), file=sys.stderr, flush=True)
             rows.append((size, done))
-    print(f"\nsettings: {' '.join(settings) or 'as in briefing/nlp.py'}; median of {runs} runs")
+    print(f"\nsettings: {' '.join(settings) or 'as in briefing/read/nlp.py'}; median of {runs} runs")
     print(f"components: {rows[0][1][0]['components']}\n")
     print("| articles | words | load s | read s | words/s | read CPU s | peak MB main | peak MB workers |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -197,7 +197,7 @@ def build_default(runs: int) -> None:
 
 
 def readings(settings: list[str]) -> dict[str, tuple]:  # type: ignore[type-arg]
-    from briefing import nlp
+    from briefing.read import nlp
 
     _override(settings)
     folders = [ROOT / "corpus", *(STORIES / name for name in CHECK_STORIES)]

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from briefing import alignment, semantic
+from briefing.align import alignment, semantic
 
 sys.path.insert(0, str(Path(__file__).parent))
 from paraphrase_data import as_corpus, linked_rows, read_msrp

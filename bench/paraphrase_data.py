@@ -6,8 +6,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing import anchors, corpus, pipeline
+from briefing import pipeline
+from briefing.align import anchors
 from briefing.models import Alignment, Passage, Reading
+from briefing.read import corpus
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from briefing import alignment, cleaning, corpus, reprints, segmentation
+from briefing.align import alignment, reprints
 from briefing.models import CleanArticle, Passage
+from briefing.read import cleaning, corpus, segmentation
 
 
 def _read(folder: Path) -> tuple[tuple[CleanArticle, ...], tuple[Passage, ...]]:

@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 def measure(folder: Path) -> dict[str, float]:
     """Run the aligner on ``folder`` in this process; time and peak memory."""
-    from briefing import alignment, cleaning, corpus, segmentation
+    from briefing.align import alignment
+    from briefing.read import cleaning, corpus, segmentation
 
     started = time.perf_counter()
     loaded = corpus.load(folder)
@@ -39,7 +40,7 @@ def naive(folder: Path, budget: float) -> tuple[float, int, bool]:
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    from briefing import cleaning, corpus, segmentation
+    from briefing.read import cleaning, corpus, segmentation
 
     loaded = corpus.load(folder)
     texts = [p.text for a in loaded.articles for p in segmentation.split(cleaning.clean(a))]

@@ -24,7 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import dev_data
 
-from briefing import alignment, pipeline, uniqueness
+from briefing import pipeline
+from briefing.align import alignment
+from briefing.findings import uniqueness
 from briefing.models import Settings
 
 

@@ -24,8 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from briefing import alignment, anchors, clauses, corpus, pipeline, reprints, timeline  # noqa: E402
+from briefing import pipeline  # noqa: E402
+from briefing.align import alignment, anchors, reprints  # noqa: E402
+from briefing.findings import clauses, timeline  # noqa: E402
 from briefing.models import Timeline  # noqa: E402
+from briefing.read import corpus  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "timeline-annotated.json"
 STORIES = ROOT.parent / "shared" / "stories"

@@ -19,7 +19,7 @@ from briefing.errors import BriefingError
 from briefing.models import Briefing, Settings
 
 if TYPE_CHECKING:
-    from briefing.delivery import Server
+    from briefing.render.delivery import Server
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 
@@ -175,7 +175,7 @@ def build(
 
     Example: briefing build corpus/ --out out/ --paper letter
     """
-    from briefing.press import Press
+    from briefing.render.press import Press
     from briefing.timings import Clock
 
     clock = Clock()
@@ -210,7 +210,7 @@ def build(
                 clock=clock,
             )
             if email_to:
-                from briefing import delivery
+                from briefing.render import delivery
 
                 server = _server(None, None, False, False, None)
                 message = delivery.compose(outputs.pdf, to=tuple(email_to), sender=_sender(None, server))
@@ -281,7 +281,7 @@ def email(
 
     Example: briefing email out/briefing.pdf --to analyst@example.org --smtp-host mail.example.org --starttls
     """
-    from briefing import delivery
+    from briefing.render import delivery
 
     if starttls and use_ssl:
         raise typer.BadParameter("choose one of --starttls and --ssl", param_hint="--starttls/--ssl")
@@ -308,7 +308,7 @@ def _server(
     need_password: bool = True,
 ) -> Server:
     """SMTP settings from the options, then the environment, then defaults."""
-    from briefing.delivery import DeliveryError, Server
+    from briefing.render.delivery import DeliveryError, Server
 
     env = os.environ
     user = user or env.get("BRIEFING_SMTP_USER") or None
@@ -359,7 +359,8 @@ def align(
     Example: briefing align corpus/ --json > alignment.json
     (on a Dask cluster: briefing align corpus/ --engine dask --scheduler tcp://10.0.0.5:8786)
     """
-    from briefing import export, pipeline
+    from briefing import pipeline
+    from briefing.render import export
 
     settings = _run_settings(
         date, strict=strict, engine=engine, scheduler=scheduler, no_cache=no_cache, semantic=semantic
@@ -387,7 +388,8 @@ def themes(
 
     Example: briefing themes corpus/ >> corpus/briefing.toml
     """
-    from briefing import pipeline, suggestions
+    from briefing import pipeline
+    from briefing.findings import suggestions
 
     try:
         suggested = pipeline.suggest_themes(
@@ -424,7 +426,7 @@ def _print_table(briefing: Briefing) -> None:
 
 def _cache_dir(no_cache: bool) -> Path | None:
     """The reading cache's folder, None with --no-cache."""
-    from briefing import cache
+    from briefing.read import cache
 
     return None if no_cache else cache.location()
 
@@ -478,7 +480,7 @@ def _semantic(value: bool | None, engine: Engine) -> bool | None:
             "Error: --semantic runs on the local engine only: drop --semantic or --engine dask", markup=False
         )
         raise typer.Exit(EXIT_USAGE)
-    from briefing import semantic
+    from briefing.align import semantic
 
     try:
         semantic.require()

@@ -430,15 +430,15 @@ class Settings:
     max_points: int = 10  # per theme
     max_words: int = 450  # per theme
     model: str | None = None  # spaCy pipeline; None: BRIEFING_SPACY_MODEL, else the default
-    # Where reading and alignment run: "local" (this process), or "dask" (briefing/distributed.py)
+    # Where reading and alignment run: "local" (this process), or "dask" (briefing/align/distributed.py)
     # on the scheduler at ``scheduler``, else DASK_SCHEDULER_ADDRESS, else a LocalCluster.
     engine: Literal["local", "dask"] = "local"
     scheduler: str | None = None
-    # The semantic route (briefing/semantic.py, pip install 'briefing[semantic]'): True links
+    # The semantic route (briefing/align/semantic.py, pip install 'briefing[semantic]'): True links
     # restatements the words miss too, False never; None, not said: the corpus manifest's
     # ``[alignment] semantic`` decides, else off. It lowers link precision (README, "The semantic
     # route"), so it is asked for.
     semantic: bool | None = None
-    # The reading cache's folder (briefing/cache.py), for the local engine. None: every article
+    # The reading cache's folder (briefing/read/cache.py), for the local engine. None: every article
     # is read by spaCy. The CLI passes cache.location() unless --no-cache; library callers opt in.
     cache_dir: Path | None = None

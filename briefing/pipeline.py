@@ -9,29 +9,19 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from briefing import (
-    alignment,
-    anchors,
-    cache,
-    cleaning,
-    corpus,
+from briefing.align import alignment, anchors, reprints, semantic
+from briefing.errors import BriefingError, OutputError
+from briefing.files import write_atomic
+from briefing.findings import (
     discrepancies,
-    export,
-    nlp,
     overview,
     people,
     quotes,
-    report,
-    reprints,
-    segmentation,
-    semantic,
     suggestions,
     themes,
     timeline,
     uniqueness,
 )
-from briefing.errors import BriefingError, OutputError
-from briefing.files import write_atomic
 from briefing.models import (
     Alignment,
     Article,
@@ -43,7 +33,9 @@ from briefing.models import (
     Settings,
     ThemeSpec,
 )
-from briefing.press import Press
+from briefing.read import cache, cleaning, corpus, nlp, segmentation
+from briefing.render import export, report
+from briefing.render.press import Press
 from briefing.timings import Clock
 
 Progress = Callable[[str], None]
@@ -99,7 +91,7 @@ def engine_session(settings: Settings, *, progress: Progress | None = None) -> A
     """For --engine dask, one cluster session (a LocalCluster started and stopped, or a client of
     the scheduler) that every stage run inside uses; nothing for the local engine."""
     if settings.engine == "dask":
-        from briefing import distributed
+        from briefing.align import distributed
 
         return distributed.session(settings.scheduler, progress=progress)
     return nullcontext()
@@ -108,7 +100,7 @@ def engine_session(settings: Settings, *, progress: Progress | None = None) -> A
 def _read(articles: Sequence[Article], settings: Settings, say: Progress) -> Read:
     """read_articles on the engine the settings name."""
     if settings.engine == "dask":
-        from briefing import distributed
+        from briefing.align import distributed
 
         return distributed.read_articles(
             articles, model=settings.model, scheduler=settings.scheduler, progress=say
@@ -121,7 +113,7 @@ def _align(
 ) -> Alignment:
     """alignment.align on the engine the settings name."""
     if settings.engine == "dask":
-        from briefing import distributed
+        from briefing.align import distributed
 
         if settings.semantic:
             raise semantic.SemanticError(

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from briefing import alignment, anchors, cleaning, corpus, evaluation, pipeline, segmentation
+from briefing import pipeline
+from briefing.align import alignment, anchors, evaluation
+from briefing.align.pairs import Profile, Vocabulary
 from briefing.models import Alignment, Passage
-from briefing.pairs import Profile, Vocabulary
+from briefing.read import cleaning, corpus, segmentation
 from briefing.text import words
 from tests.conftest import CORPUS, GOLD, make_article
 
@@ -64,7 +66,7 @@ def test_align_clusters_hold_two_outlets_and_valid_scores(
 def test_nearest_match_is_another_outlets_passage_scoring_the_best(
     default_read: pipeline.Read, default_alignment: tuple[Alignment, evaluation.Gold]
 ) -> None:
-    from briefing.pairs import Vocabulary, probability
+    from briefing.align.pairs import Vocabulary, probability
 
     result, _ = default_alignment
     by_id = {p.id: p for p in result.passages}
@@ -188,4 +190,3 @@ def test_pair_weights_do_not_depend_on_the_order_stems_come_in() -> None:
         profile = Profile.of(words(" ".join(order)), vocabulary)
         seen.add((profile.weight, profile.norm))
     assert len(seen) == 1
-

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from briefing import alignment, anchors
+from briefing.align import alignment, anchors
+from briefing.align.pairs import FEATURES, Profile, Vocabulary, conflicting, features
 from briefing.models import Entity, Mention, Passage, Reading, Span, Speech
-from briefing.pairs import FEATURES, Profile, Vocabulary, conflicting, features
 from briefing.text import words
 
 
@@ -117,7 +117,7 @@ def test_align_without_anchors_is_unchanged_by_the_keyword() -> None:
 
 
 def test_articles_about_different_events_have_contexts_apart() -> None:
-    from briefing.pairs import context_apart
+    from briefing.align.pairs import context_apart
 
     passages, readings = [], []
     for n, (name, year) in enumerate([("Reid", "2008")] * 3 + [("Lohan", "2013")] * 3):

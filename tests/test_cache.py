@@ -17,10 +17,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from briefing import cache, cleaning, corpus, export, nlp, pipeline, records, report
+from briefing import pipeline
 from briefing.cli import app
 from briefing.errors import ModelError
 from briefing.models import CleanArticle, Reading, Settings
+from briefing.read import cache, cleaning, corpus, nlp, records
+from briefing.render import export, report
 
 from .conftest import CORPUS, ROOT, Built
 
@@ -106,7 +108,7 @@ def test_only_the_articles_missing_from_the_cache_are_read(
 def test_full_hit_never_imports_spacy(tmp_path: Path, cleaned: tuple[CleanArticle, ...]) -> None:
     cache.read(cleaned, model=None, folder=tmp_path, reader=nlp.read)
     script = (
-        "import sys; from pathlib import Path; from briefing import corpus, pipeline; "
+        "import sys; from pathlib import Path; from briefing import pipeline; from briefing.read import corpus; "
         f"read = pipeline.read_articles(corpus.load(Path({str(CORPUS)!r})).articles, "
         f"cache_dir=Path({str(tmp_path)!r})); "
         "print(len(read.readings), read.model, 'spacy' in sys.modules)"

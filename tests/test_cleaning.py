@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing import cleaning, corpus, evaluation
+from briefing.align import evaluation
 from briefing.models import CleanArticle
+from briefing.read import cleaning, corpus
 from tests.conftest import CORPUS, GOLD, ROOT, make_article
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing import corpus, metadata
 from briefing.errors import CorpusError, ManifestError
 from briefing.models import Article
+from briefing.read import corpus, metadata
 from tests.conftest import CORPUS
 
 ARTICLE = "Moscow said on Tuesday that it would keep its embassy open.\n\nThe envoy met the group.\n"

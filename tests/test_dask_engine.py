@@ -19,10 +19,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from briefing import alignment, cleaning, corpus, distributed, pipeline, segmentation
+from briefing import pipeline
+from briefing.align import alignment, distributed
+from briefing.align.pairs import BATCH_FROM, Vocabulary
 from briefing.cli import app
 from briefing.models import CleanArticle, Passage, Reading
-from briefing.pairs import BATCH_FROM, Vocabulary
+from briefing.read import cleaning, corpus, segmentation
 from tests.conftest import CORPUS, ROOT
 
 needs_dask = pytest.mark.skipif(
@@ -51,7 +53,8 @@ WORKER_HASH_SEED = "6640"
 COMPARE = """
 import json, sys
 from pathlib import Path
-from briefing import alignment, cleaning, corpus, distributed, segmentation
+from briefing.align import alignment, distributed
+from briefing.read import cleaning, corpus, segmentation
 folder, scheduler, size = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 passages = [p for a in corpus.load(folder).articles for p in segmentation.split(cleaning.clean(a))]
 local = alignment.align(passages)

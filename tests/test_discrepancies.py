@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 
-from briefing import alignment, anchors, cleaning, corpus, discrepancies, pipeline, reprints, segmentation
+from briefing import pipeline
+from briefing.align import alignment, anchors, reprints
+from briefing.findings import discrepancies
 from briefing.models import Alignment, Passage
+from briefing.read import cleaning, corpus, segmentation
 from tests.conftest import make_article
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jsonschema
 import pypdf
 
-from briefing import export
+from briefing.render import export
 from tests.conftest import CORPUS, Built
 
 FURNITURE = (

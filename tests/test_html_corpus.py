@@ -16,8 +16,9 @@ import pypdf
 import pytest
 from typer.testing import CliRunner
 
-from briefing import corpus, export
 from briefing.cli import app
+from briefing.read import corpus
+from briefing.render import export
 from tests.conftest import CORPUS, DATA
 
 PAGES = DATA / "html"

@@ -14,8 +14,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from briefing import export, report
 from briefing.models import Briefing, Passage
+from briefing.render import export, report
 from tests.conftest import CORPUS, build_logged
 
 LONG = "long.txt"

@@ -9,8 +9,9 @@ from itertools import pairwise
 import jsonschema
 import pytest
 
-from briefing import export, overview
+from briefing.findings import overview
 from briefing.models import Alignment, Cluster, Entity, Link, Passage, Person, Reading, Span
+from briefing.render import export
 from tests.conftest import Built, make_article
 
 

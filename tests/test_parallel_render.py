@@ -16,7 +16,7 @@ from typing import Any
 import pypdf
 import pytest
 
-from briefing import layout, parts, patches, press
+from briefing.render import layout, parts, patches, press
 from tests.conftest import CORPUS, ROOT, Built
 
 needs_split = pytest.mark.skipif(not press.can_split(), reason="two-process layout is for Linux")
@@ -194,7 +194,7 @@ def test_patched_weasyprint_writes_the_same_pdf(built: Built) -> None:
     """The patches change how fast WeasyPrint works, never what it writes: the build's PDF
     (laid out with them) is the one WeasyPrint writes without them, in a fresh process."""
     script = (
-        "import sys, datetime; from briefing import layout, patches\n"
+        "import sys, datetime; from briefing.render import layout, patches\n"
         "patches.apply = lambda: ()\n"
         f"job = layout.Job(html=sys.stdin.read(), built=datetime.date.fromisoformat({built.briefing.built.isoformat()!r}))\n"
         "sys.stdout.buffer.write(layout.Renderer().render(job).pdf)\n"

@@ -12,8 +12,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from briefing import pipeline, report
+from briefing import pipeline
 from briefing.models import Settings
+from briefing.render import report
 from tests.conftest import CORPUS, Built, make_article
 
 pdffonts = shutil.which("pdffonts")
@@ -99,7 +100,7 @@ def test_article_passages_link_to_the_points_citing_them(built: Built) -> None:
 
 
 def test_outlet_labels_of_numbered_files_stay_apart() -> None:
-    from briefing.report import initials
+    from briefing.render.report import initials
 
     assert len({initials(f"doc{i}") for i in range(1, 6)}) == 5
     assert initials("The Washington Post") == "TWP"

@@ -8,7 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from briefing import people, pipeline, quotes
+from briefing import pipeline
+from briefing.findings import people, quotes
 from briefing.models import Cast, Entity, Person, Reading
 from tests.conftest import Built, make_article
 

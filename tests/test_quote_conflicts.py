@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from briefing import export
+from briefing.render import export
 from tests.conftest import build_logged
 
 # The same two sentences in both articles; the rest of each differs, so that neither is a reprint.

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing import people, pipeline, quotes
+from briefing import pipeline
+from briefing.findings import people, quotes
 from briefing.models import Quote
 from tests.conftest import DATA, ROOT, Built, make_article
 

@@ -10,9 +10,11 @@ import jsonschema
 import pypdf
 from typer.testing import CliRunner
 
-from briefing import export, pipeline, reprints
+from briefing import pipeline
+from briefing.align import reprints
 from briefing.cli import app
 from briefing.models import Article, CleanArticle, Passage, Reprint, Settings, Span
+from briefing.render import export
 
 # A made-up wire story: twelve paragraphs, one sentence each, with names, figures and quotes.
 WIRE = (

@@ -16,10 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from briefing import alignment, cleaning, corpus, export, pipeline, report, segmentation
+from briefing import pipeline
+from briefing.align import alignment
 from briefing.cli import app
 from briefing.errors import CorpusError
 from briefing.models import Settings
+from briefing.read import cleaning, corpus, segmentation
+from briefing.render import export, report
 from tests.conftest import CORPUS, make_article
 
 runner = CliRunner()

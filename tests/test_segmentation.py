@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing import cleaning, segmentation
+from briefing.read import cleaning, segmentation
 from tests.conftest import DATA, make_article
 
 GOLDEN = sorted((DATA / "segmentation").glob("*.txt"))

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from briefing import alignment, neighbours, pipeline, semantic
+from briefing import pipeline
+from briefing.align import alignment, neighbours, semantic
 from briefing.cli import app
 from briefing.errors import BriefingError
 from briefing.models import Passage, Settings

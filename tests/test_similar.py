@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pypdf
 
-from briefing import uniqueness
+from briefing.findings import uniqueness
 from briefing.models import Alignment, Match, Passage, Point
 from tests.conftest import Built
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing import pipeline, suggestions
+from briefing import pipeline
+from briefing.findings import suggestions
 from briefing.models import Entity, Settings
 from tests.conftest import CORPUS
 

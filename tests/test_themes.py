@@ -8,7 +8,7 @@ from itertools import pairwise
 import pytest
 from rapidfuzz import fuzz
 
-from briefing import themes
+from briefing.findings import themes
 from briefing.models import Alignment, Cluster, Link, Passage, Point, Settings
 from briefing.text import fragment, leans, without_dateline
 from tests.conftest import Built, make_article
@@ -55,9 +55,9 @@ def test_key_points_are_shared_and_unique_points_are_not(built: Built) -> None:
 
 def test_no_single_outlet_point_restates_another_outlets_point(built: Built) -> None:
     """An event told by three outlets in three wordings is not listed three times as "only in"."""
-    from briefing.pairs import Profile, Vocabulary, probability
+    from briefing.align.pairs import Profile, Vocabulary, probability
+    from briefing.findings.uniqueness import UNIQUE_BELOW
     from briefing.text import words
-    from briefing.uniqueness import UNIQUE_BELOW
 
     passages = {p.id: p for p in built.briefing.alignment.passages}
     parsed = {pid: words(p.text) for pid, p in passages.items()}
@@ -97,7 +97,7 @@ def test_summary_points_stand_alone_when_a_member_does(built: Built) -> None:
 
 def test_theme_points_mention_the_theme(built: Built) -> None:
     """Each point carries a word of its theme's definition (a weak, general relevance check)."""
-    from briefing import corpus
+    from briefing.read import corpus
     from briefing.text import words
 
     loaded = corpus.load(built.briefing.corpus)
@@ -138,7 +138,7 @@ def test_central_facts_of_each_theme_are_present(built: Built) -> None:
 
 
 def test_every_citation_shares_words_with_its_point(built: Built) -> None:
-    from briefing.alignment import shared_words
+    from briefing.align.alignment import shared_words
     from briefing.text import words as content
 
     passages = {p.id: p for p in built.briefing.alignment.passages}

@@ -14,8 +14,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from briefing import clauses, export, pipeline, timeline
+from briefing import pipeline
+from briefing.findings import clauses, timeline
 from briefing.models import Alignment, Arc, Article, Cluster, Entity, Passage, Reading, Settings, Span
+from briefing.render import export
 from tests.conftest import DATA, ROOT, Built, make_article
 
 STORIES = Path(os.environ.get("BRIEFING_STORIES", ROOT.parent / "shared" / "stories"))

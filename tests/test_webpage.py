@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing import cleaning, corpus, webpage
+from briefing.read import cleaning, corpus, webpage
 from tests.conftest import CORPUS, DATA, ROOT
 
 PAGES = DATA / "html"
@@ -348,7 +348,7 @@ def test_extraction_opens_no_connection(monkeypatch: pytest.MonkeyPatch) -> None
 def test_help_and_text_corpora_never_import_trafilatura(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text((CORPUS / "slate.txt").read_text(encoding="utf-8"), encoding="utf-8")
     probe = (
-        "import sys; from pathlib import Path; from briefing import cli, corpus; "
+        "import sys; from pathlib import Path; from briefing import cli; from briefing.read import corpus; "
         f"corpus.load(Path({str(tmp_path)!r})); print('trafilatura' in sys.modules, 'lxml' in sys.modules)"
     )
     result = subprocess.run(

@@ -14,8 +14,8 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from briefing import facts
-from briefing.facts import Fact, Stated
+from briefing.findings import facts
+from briefing.findings.facts import Fact, Stated
 from briefing.models import Alignment, Discrepancy, DiscrepancyKind, Entity, Passage, Reading, Statement
 from briefing.text import words
 

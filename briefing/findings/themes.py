@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from briefing.centrality import Centrality, measure
+from briefing.findings.centrality import Centrality, measure
+from briefing.findings.uniqueness import Closeness
 from briefing.models import Alignment, Article, Cluster, Passage, Point, Settings, ThemeSection, ThemeSpec
 from briefing.text import fragment, leans, without_dateline, words
-from briefing.uniqueness import Closeness
 
 # A passage serves a theme when its relevance reaches this; relevance is the IDF weight of
 # the theme's terms it carries (a rare term alone, or two common ones, are enough).

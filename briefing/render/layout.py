@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from briefing import patches
 from briefing.errors import BriefingError
+from briefing.render import patches
 from briefing.timings import Span
 
 VARIANTS = ("pdf/a-3b", "pdf/ua-1")
@@ -242,10 +242,11 @@ def _page_labels(document: Any, pdf: Any) -> None:
 
 def templates_dir() -> Path:
     """The templates shipped in the wheel, or the checkout's top-level templates/ folder."""
-    inside = Path(__file__).parent / "templates"
+    package = Path(__file__).parent.parent  # briefing/, this module being in briefing/render/
+    inside = package / "templates"
     if inside.is_dir():
         return inside
-    return Path(__file__).parent.parent / "templates"
+    return package.parent / "templates"
 
 
 def fetcher(base: Path) -> Any:

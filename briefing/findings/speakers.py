@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
-from briefing import people
+from briefing.findings import people
 from briefing.models import Cast, CleanArticle, Mention, Reading, Span, Speech
 
 _START = attrgetter("start")  # a span's (or a name's) start, the key of the bisections below

@@ -31,8 +31,6 @@ BLAS_THREADS = 1
 BATCH = 2_000
 
 
-
-
 class SemanticError(BriefingError):
     """The semantic route was asked for, and its optional extra is not installed."""
 

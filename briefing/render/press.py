@@ -28,7 +28,7 @@ from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import Any
 
-from briefing import layout, parts
+from briefing.render import layout, parts
 from briefing.timings import Clock, Span
 
 # Processes that lay out a split briefing at once; the seam before the articles is the one
@@ -150,7 +150,7 @@ class Press:
         )
         front_conn.send((front_job, True))
         back_conn.send((back_job, True))
-        from briefing import pdfjoin  # lazy (pypdf): imported here while the workers lay out
+        from briefing.render import pdfjoin  # lazy (pypdf): imported here while the workers lay out
 
         front_pages, back_pages = _pages(front_conn), _pages(back_conn)
         # Each part has one seam page the join drops: the front's last, the articles' first.

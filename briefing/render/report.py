@@ -10,11 +10,12 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from briefing import __version__, layout
+from briefing import __version__
 from briefing.errors import BriefingError
-from briefing.layout import templates_dir
 from briefing.models import Article, Briefing, Passage, Person, Point
-from briefing.press import Press, render_here
+from briefing.render import layout
+from briefing.render.layout import templates_dir
+from briefing.render.press import Press, render_here
 from briefing.text import STOPWORDS
 from briefing.timings import Clock
 

@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Indel
 
-from briefing.anchors import NONE, Anchors, PassageAnchors
+from briefing.align.anchors import NONE, Anchors, PassageAnchors
+from briefing.align.pairs import Profile, Vocabulary, conflicting, context_apart, probabilities, probability
 from briefing.models import Alignment, Cluster, Link, Match, Passage
-from briefing.pairs import Profile, Vocabulary, conflicting, context_apart, probabilities, probability
 from briefing.text import Words, words
 
 if TYPE_CHECKING:  # numpy (and neighbours) load only with the semantic route's vectors
@@ -93,7 +93,7 @@ MERGE_MIN = 0.1
 CONTEXT_GATE = 0.8
 
 
-# The semantic route (vectors from the optional encoder, briefing/semantic.py), swept with
+# The semantic route (vectors from the optional encoder, briefing/align/semantic.py), swept with
 # bench/evaluate.py --semantic (dev annotation) and bench/ecbplus.py --semantic (21 ECB+ dev
 # topics, which the encoder never saw). MARGIN_NEIGHBOURS: the k of margin mining (each side's 4
 # nearest in the other outlet, as Artetxe & Schwenk 2019); SEMANTIC_MIN_COSINE keeps the
@@ -153,7 +153,7 @@ def align(
 def _align(
     passages: Sequence[Passage], anchors: Anchors, vectors: npt.NDArray[np.floating] | None = None
 ) -> Alignment:
-    # The stages are public so that the Dask engine (briefing/distributed.py) runs the same
+    # The stages are public so that the Dask engine (briefing/align/distributed.py) runs the same
     # ones: prepare per passage, the index (candidate_pairs' pieces) and score per partition,
     # conclude on the scored pairs in one process.
     prepared = [prepare(p, anchors.get(p.id)) for p in passages]
@@ -175,7 +175,7 @@ def semantic_pairs(
 ) -> list[tuple[int, int]]:
     """The semantic route's candidate links (i < j): passages of two outlets that are mutual
     best by margin over their vectors' cosine (``neighbours``), each with MIN_CONTENT_WORDS."""
-    from briefing import neighbours
+    from briefing.align import neighbours
 
     if len(vectors) != len(units):
         raise ValueError(f"{len(vectors)} vectors for {len(units)} passages")
@@ -309,7 +309,7 @@ def candidate_pairs(
     work quadratic. A stem in more passages than the cap opens no candidates at all.
     The pieces (``df_cap``, ``eligible_tokens``, ``probe_tokens``, ``overlap_limit``,
     ``accumulate``, ``kept_candidates``) are pure, so that the Dask engine runs the same index
-    by partition (briefing/distributed.py).
+    by partition (briefing/align/distributed.py).
     """
     cap = df_cap(len(stems))
     postings: dict[str, list[int]] = defaultdict(list)

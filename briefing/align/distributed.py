@@ -37,12 +37,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from briefing import alignment
-from briefing.anchors import Anchors, PassageAnchors
+from briefing.align import alignment
+from briefing.align.anchors import Anchors, PassageAnchors
+from briefing.align.pairs import BATCH_FROM, Profile, Vocabulary
 from briefing.errors import BriefingError
 from briefing.models import Alignment, Article, CleanArticle, Passage, Reading
-from briefing.pairs import BATCH_FROM, Profile, Vocabulary
-from briefing.records import Record, from_record, to_record
+from briefing.read.records import Record, from_record, to_record
 
 if TYPE_CHECKING:
     from distributed import Client, Future

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
-from briefing import people, speakers
+from briefing.findings import people, speakers
 from briefing.models import Cast, CleanArticle, Credit, Passage, Quote, Reading
 from briefing.text import words
 

@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from briefing.centrality import measure
+from briefing.findings.centrality import measure
 from briefing.models import Alignment, Article, Entity, Passage, Person, Reading, ThemeSpec
 from briefing.text import STOPWORDS, words
 

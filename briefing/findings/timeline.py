@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from briefing import clauses
+from briefing.findings import clauses
 from briefing.models import (
     Alignment,
     Article,

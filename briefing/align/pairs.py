@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from briefing.anchors import FIGURE_KINDS, NONE, ORG, PERSON, PLACE, PassageAnchors, unit_of
+from briefing.align.anchors import FIGURE_KINDS, NONE, ORG, PERSON, PLACE, PassageAnchors, unit_of
 from briefing.text import Words
 
 FEATURES = (

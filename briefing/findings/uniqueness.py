@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property
 
+from briefing.align.pairs import Profile, Vocabulary, probability
 from briefing.models import Alignment, Passage, Point, Similar
-from briefing.pairs import Profile, Vocabulary, probability
 from briefing.text import Words, words
 
 # Two passages of different outlets this likely (calibrated) to state one claim are not shown

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from briefing import metadata, webpage
 from briefing.errors import CorpusError, ManifestError
 from briefing.models import Article, ArticleMeta, Manifest, ThemeSpec
+from briefing.read import metadata, webpage
 
 MANIFEST_NAME = "briefing.toml"
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})

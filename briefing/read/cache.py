@@ -2,11 +2,11 @@
 
 The NLP pass is most of a build (importing spaCy, loading its pipeline, parsing), and builds of
 the same articles repeat: CI artifacts, e-mailed briefings, a rebuild after a manifest edit. An
-entry is one article's ``Reading`` as a plain record (``briefing.records``), gzip'd JSON, never a
+entry is one article's ``Reading`` as a plain record (``briefing.read.records``), gzip'd JSON, never a
 pickle, under a key that changes whenever the reading could: what spaCy reads of the article (its
 text, body spans and furniture spans), the pipeline (its package or folder, its files, and the
-versions of spaCy, thinc and numpy), and the reading code (the source of ``briefing/nlp.py`` and
-``briefing/records.py``, and the fields of ``Reading``). A hit for every article means spaCy is
+versions of spaCy, thinc and numpy), and the reading code (the source of ``briefing/read/nlp.py`` and
+``briefing/read/records.py``, and the fields of ``Reading``). A hit for every article means spaCy is
 never imported. The cache is an optimisation only: an entry that cannot be read is a miss, a
 folder that cannot be written is skipped with one warning, and the folder is kept under
 ``MAX_BYTES`` by evicting the entries least recently used.
@@ -27,10 +27,10 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
-from briefing import nlp, records
 from briefing.errors import OutputError
 from briefing.files import write_atomic
 from briefing.models import CleanArticle, Reading
+from briefing.read import nlp, records
 
 ENV = "BRIEFING_CACHE"
 # Bumped by hand when the entry layout changes; the code's own changes are in the key already.

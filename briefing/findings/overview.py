@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from briefing import centrality as story_centrality
+from briefing.findings import centrality as story_centrality
 from briefing.models import Alignment, Article, Entity, Overview, Passage, Person, Point, Reading
 from briefing.text import fragment, leans, without_dateline, words
 
