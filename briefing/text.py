@@ -83,6 +83,12 @@ def words(text: str) -> Words:
     )
 
 
+def stems(text: str) -> tuple[str, ...]:
+    """``words(text).stems`` alone, without the rest (numbers, quotes) nor a cache entry: for
+    the many short snippets read once (the words around each figure)."""
+    return tuple(s for s in (_analyse(raw)[1] for raw in _WORD.findall(text)) if s is not None)
+
+
 @lru_cache(maxsize=1 << 18)
 def _analyse(raw: str) -> tuple[str, str | None]:
     """A word as written -> (normalised token, its stem or None for a stopword or a figure);
