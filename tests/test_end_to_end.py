@@ -81,3 +81,9 @@ def test_no_passage_lies_in_removed_furniture(built: Built) -> None:
 def test_outputs_are_written_with_no_leftover_temporary_files(built: Built) -> None:
     names = sorted(p.name for p in built.outputs.pdf.parent.iterdir())
     assert names == ["briefing.html", "briefing.json", "briefing.pdf"]
+
+
+def test_the_summary_never_repeats_an_overview_sentence_word_for_word(built: Built) -> None:
+    said = {" ".join(p["text"].split()) for p in built.document["overview"]["sentences"]}
+    for point in built.document["consensus"]:
+        assert " ".join(point["text"].split()) not in said, point["text"]

@@ -204,7 +204,10 @@ def _consensus(
     for cluster in alignment.clusters:
         support = len(counted.intersection(cluster.outlets)) or len(cluster.outlets)
         if support >= 2 and _states(cluster, scored):
-            supported.append((support, _consensus_point(cluster, scored, centre, said, support)))
+            point = _consensus_point(cluster, scored, centre, said, support)
+            if point.passage in said or " ".join(point.text.split()) in said:
+                continue  # every member that reads alone is the overview's own sentence: said once
+            supported.append((support, point))
     widely = [point for support, point in supported if support >= min(3, story_outlets)]
     if len(widely) < CONSENSUS_MIN and (story_outlets <= 3 or not widely):
         widely = [point for _, point in supported]
