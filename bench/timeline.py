@@ -58,38 +58,43 @@ def folder_of(story: str, stories: Path) -> Path:
     return ROOT / "corpus" if story == "corpus" else stories / story
 
 
-def build_timeline(folder: Path) -> Timeline:
-    """The timeline as build_briefing makes it: read, reprints left out, aligned, dated."""
+def build_timeline(folder: Path) -> tuple[Timeline, dict[str, str]]:
+    """The timeline as build_briefing makes it: read, reprints left out, aligned, dated; and
+    each passage's text (an event may show the whole sentence its passage was cut from, and the
+    annotation names passages by their text)."""
     loaded = corpus.load(folder)
     read = pipeline.read_articles(loaded.articles)
     copied = reprints.copied(reprints.find(read.passages, articles=read.articles))
     kept = tuple(p for p in read.passages if p.id not in copied)
     aligned = alignment.align(kept, anchors=anchors.build(kept, read.readings))
-    return timeline.build(aligned, articles=loaded.articles, readings=read.readings)
+    built = timeline.build(aligned, articles=loaded.articles, readings=read.readings)
+    return built, {p.id: p.text for p in kept}
 
 
-def score(story: str, rows: dict[str, tuple[str, str] | None], built: Timeline) -> Score:
+def score(
+    story: str, rows: dict[str, tuple[str, str] | None], built: tuple[Timeline, dict[str, str]]
+) -> Score:
     """How the listed events of one story compare with its annotated sentences."""
+    events, texts = built
     right = annotated = 0
     listed_right: set[str] = set()
     wrong: list[str] = []
-    for event in built.events:
-        if event.text not in rows:
+    for event in events.events:
+        text = texts[event.passage]
+        if text not in rows:
             continue
         annotated += 1
         got = (event.date.isoformat(), event.precision)
-        if rows[event.text] == got:
+        if rows[text] == got:
             right += 1
-            listed_right.add(event.text)
+            listed_right.add(text)
         else:
-            want = rows[event.text]
-            wrong.append(
-                f"{got[0]} {got[1]} | {'no event' if want is None else ' '.join(want)} | {event.text}"
-            )
+            want = rows[text]
+            wrong.append(f"{got[0]} {got[1]} | {'no event' if want is None else ' '.join(want)} | {text}")
     dated = [text for text, want in rows.items() if want is not None]
     return Score(
         story=story,
-        listed=len(built.events),
+        listed=len(events.events),
         annotated=annotated,
         right=right,
         dated=len(dated),

@@ -378,7 +378,7 @@ class Event:
 
     date: dt.date  # the day; for a week its Monday, for a month its 1st, for a year 1 January
     precision: DatePrecision
-    text: str  # the exact text of its passage
+    text: str  # its passage's text, or the whole sentence of the parse a clause was cut from
     passage: str  # the passage the text is taken from
     passages: tuple[str, ...]  # every passage cited
     outlets: tuple[str, ...]  # outlet names, sorted

@@ -218,6 +218,40 @@ def test_an_event_is_told_in_a_sentence_rather_than_a_clause_cut_from_one() -> N
     assert [(e.passage, e.passages) for e in events] == [("beta-0", ("alpha-0", "beta-0"))]
 
 
+def test_an_event_only_a_clause_states_is_shown_as_its_whole_sentence() -> None:
+    text = "The tax was raised twice, once by President Bush in 1990 and again in 2001, aides said."
+    clause = "once by President Bush in 1990 and again in 2001,"
+    start = text.index(clause)
+    article = replace(make_article(text, outlet="Alpha"), published=FRIDAY)
+    passage = Passage(
+        id="alpha-0",
+        doc=article.id,
+        outlet="Alpha",
+        start=start,
+        end=start + len(clause),
+        text=clause,
+        paragraph=0,
+    )
+    at = text.index("1990")
+    reading = Reading(
+        doc=article.id,
+        model="test",
+        sentences=(Span(start=0, end=len(text)),),
+        entities=(Entity(start=at, end=at + 4, label="DATE", text="1990"),),
+        speech=(),
+        subjects=(),
+        parsed=len(text),
+    )
+    alignment = Alignment(passages=(passage,), clusters=())
+    events = timeline.build(alignment, articles=[article], readings=[reading]).events
+    assert [(e.passage, e.text) for e in events] == [("alpha-0", text)]
+    # without the sentence around it, the clause is all there is to show
+    alone = replace(reading, sentences=())
+    assert [e.text for e in timeline.build(alignment, articles=[article], readings=[alone]).events] == [
+        clause
+    ]
+
+
 def test_fewer_than_three_events_are_not_shown() -> None:
     alignment, articles, readings = _story(
         {"Alpha": "The council voted on Friday to close the library for good.\nIt opened in 1921."},
@@ -311,7 +345,8 @@ def test_default_corpus_timeline_is_in_date_order_and_cited(built: Built) -> Non
     keys = [(e.date, timeline._PRECISION_RANK[e.precision]) for e in events]
     assert keys == sorted(keys)
     for e in events:
-        assert passages[e.passage].text == e.text
+        # the passage's text, or the whole sentence it was cut from
+        assert " ".join(passages[e.passage].text.split()) in " ".join(e.text.split())
         assert e.passage in e.passages
         assert e.outlets == tuple(sorted({passages[p].outlet for p in e.passages}))
     assert built.document["timeline"]["shown"] == built.briefing.timeline.shown

@@ -2,7 +2,8 @@
 
 In pipeline order: ``people`` merges the forms of each name, ``speakers`` and ``quotes`` find who
 said what, ``discrepancies`` (with ``facts``) finds where outlets disagree, ``overview`` (with
-``centrality``) writes the lead, ``timeline`` (with ``clauses``) dates the events, ``themes``
+``centrality``) writes the lead, ``timeline`` (with ``clauses``) dates the events (both show a
+clause as the sentence it was cut from: ``sentences``), ``themes``
 selects each theme's key points, ``uniqueness`` tells what one outlet alone reports, and
 ``suggestions`` proposes themes for a corpus without a manifest.
 """

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefing.findings import centrality as story_centrality
+from briefing.findings import sentences
 from briefing.models import Alignment, Article, Entity, Overview, Passage, Person, Point, Reading
 from briefing.text import fragment, leans, without_dateline, words
 
@@ -222,22 +223,13 @@ def _shown(
     year, there's so much more runoff ..."), the whole sentence the parse found around it, when
     that reads alone and fits. A clause carries what the story is about as often as a sentence
     does (bench/rouge.py: dropping them costs 0.007 ROUGE-2); shown cut, it reads as junk."""
-    texts = {a.id: a.text for a in articles}
-    spans = {r.doc: sorted(r.sentences, key=lambda s: s.start) for r in readings}
+    whole = sentences.around(passages, readings, articles)
     shown: dict[str, str] = {}
     for p in passages:
         if _readable(p.text):
             shown[p.id] = p.text
-            continue
-        whole = next(
-            (s for s in spans.get(p.doc, ()) if s.start <= p.start and p.end <= s.end),
-            None,
-        )
-        if whole is None or p.doc not in texts:
-            continue
-        sentence = texts[p.doc][whole.start : whole.end].strip()
-        if sentence != p.text.strip() and _readable(sentence) and not leans(sentence):
-            shown[p.id] = " ".join(sentence.split())
+        elif p.id in whole and _readable(whole[p.id]) and not leans(whole[p.id]):
+            shown[p.id] = whole[p.id]
     return shown
 
 

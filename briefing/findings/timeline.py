@@ -28,10 +28,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from briefing.findings import clauses
+from briefing.findings import clauses, sentences
 from briefing.models import (
     Alignment,
     Article,
@@ -187,7 +187,8 @@ def build(alignment: Alignment, *, articles: Sequence[Article], readings: Sequen
             stems=frozenset(words(passage.text).stems),
         )
     mentions = sorted(dated.values(), key=lambda m: (m.passage.doc, m.passage.start))
-    events = [_event(group) for group in _group(mentions)]
+    whole = sentences.around(alignment.passages, readings, articles)
+    events = [_event(group, whole) for group in _group(mentions)]
     # The most widely reported first, then the earliest in their articles (news puts what
     # matters first), for the caps; then in date order (a year before its months, a month
     # before its days), one date's events in the same order as for the caps.
@@ -417,10 +418,11 @@ def _same_event(a: _Mention, b: _Mention) -> bool:
     return shorter > 0 and len(a.stems & b.stems) / shorter >= SAME_EVENT_OVERLAP
 
 
-def _event(group: Sequence[_Mention]) -> Event:
+def _event(group: Sequence[_Mention], whole: Mapping[str, str]) -> Event:
     """One event: its text from a mention that reads as a sentence (not a clause cut mid-way,
     "while the percentage ... dropped"), then that writes the date out (not "Friday"), earliest
-    in its article; it cites every passage, one outlet's passages in reading order."""
+    in its article, shown as the whole sentence it was cut from when it is a clause and that
+    sentence reads alone; it cites every passage, one outlet's passages in reading order."""
     best = min(
         group,
         key=lambda m: (fragment(m.passage.text), m.when.resolved_from is not None, m.order, m.passage.id),
@@ -429,10 +431,19 @@ def _event(group: Sequence[_Mention]) -> Event:
     return Event(
         date=best.when.date,
         precision=best.when.precision,
-        text=best.passage.text,
+        text=_readable(best.passage, whole),
         passage=best.passage.id,
         passages=tuple(m.passage.id for m in cited),
         outlets=tuple(sorted({m.passage.outlet for m in group})),
         written=best.written,
         resolved_from=best.when.resolved_from,
     )
+
+
+def _readable(passage: Passage, whole: Mapping[str, str]) -> str:
+    """The passage's text, or the sentence around it when the passage is a clause that does not
+    read alone ("once by President George Bush in 1990 ...") and the sentence does."""
+    sentence = whole.get(passage.id)
+    if fragment(passage.text) and sentence is not None and not fragment(sentence):
+        return sentence
+    return passage.text
