@@ -14,20 +14,17 @@ printed, for judging whether the pointed passage restates the point.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import dev_data
+from quotes import build_without_manifest
 
-from briefing import pipeline
 from briefing.align import alignment
 from briefing.findings import uniqueness
-from briefing.models import Settings
 
 
 def main() -> int:
@@ -65,10 +62,7 @@ def _stories(folder: Path, limit: int) -> int:
     stories = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("_"))
     shown = total = 0
     for story in stories[: limit or None]:
-        with tempfile.TemporaryDirectory() as tmp:
-            copy = Path(tmp) / story.name
-            shutil.copytree(story, copy, ignore=shutil.ignore_patterns("briefing.toml"))
-            built = pipeline.build_briefing(copy, settings=Settings())
+        built = build_without_manifest(story)
         passages = {p.id: p for p in built.alignment.passages}
         points = [*built.unique, *(p for t in built.themes for p in t.unique)]
         total += len(points)

@@ -22,8 +22,8 @@ FactKind = Literal["figure", "date"]
 
 @lru_cache(maxsize=1 << 16)
 def _stems(text: str) -> tuple[str, ...]:
-    """``words(text).stems``, kept: the facts of a corpus stem the same few words again and
-    again (the words around each figure; 21,700 calls for 1,600 passages at 50 articles)."""
+    """``text.stems``, kept: the facts of a corpus stem the same few words again and again (the
+    words around each figure; 21,700 calls for 1,600 passages at 50 articles)."""
     return stems(text)
 
 

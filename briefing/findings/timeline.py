@@ -431,7 +431,7 @@ def _event(group: Sequence[_Mention], whole: Mapping[str, str]) -> Event:
     return Event(
         date=best.when.date,
         precision=best.when.precision,
-        text=_readable(best.passage, whole),
+        text=_shown_text(best.passage, whole),
         passage=best.passage.id,
         passages=tuple(m.passage.id for m in cited),
         outlets=tuple(sorted({m.passage.outlet for m in group})),
@@ -440,7 +440,7 @@ def _event(group: Sequence[_Mention], whole: Mapping[str, str]) -> Event:
     )
 
 
-def _readable(passage: Passage, whole: Mapping[str, str]) -> str:
+def _shown_text(passage: Passage, whole: Mapping[str, str]) -> str:
     """The passage's text, or the sentence around it when the passage is a clause that does not
     read alone ("once by President George Bush in 1990 ...") and the sentence does."""
     sentence = whole.get(passage.id)
