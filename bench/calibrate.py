@@ -7,7 +7,7 @@ Usage: python bench/calibrate.py MSRP_TSV [GOLD_JSON] [--corpus DIR] [--ecbplus 
 The shipped constants: `--stacked --weights 3,1,1` (the comment above pairs.WEIGHTS has the figures).
 --stacked keeps the lexical weights as pairs.py holds them (one fitted scale) and fits the anchor
 signals beside them; --weights sets how much ECB+, the dev annotation and MSRP weigh; --gates
-sweeps alignment.CONTEXT_GATE (1.01: off); --strict takes as ECB+ positives only pairs sharing most
+sweeps linking.CONTEXT_GATE (1.01: off); --strict takes as ECB+ positives only pairs sharing most
 of their chains. Readings are cached (bench/ecbplus.py's cache, and MSRP's beside it).
 
 The examples, all built with the entity anchors as the pipeline builds them:
@@ -38,8 +38,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.align import alignment, evaluation, pairs
+from briefing.align import alignment, evaluation, linking, pairs
 from briefing.align.anchors import Anchors
+from briefing.align.linking import Units
 from briefing.align.pairs import FEATURES, Vocabulary, features
 from briefing.models import Alignment, Passage
 
@@ -54,7 +55,7 @@ class Prepared:
     """One corpus ready to score: its units, candidate pairs and their features."""
 
     passages: list[Passage]
-    units: list[object]
+    units: Units
     vocabulary: Vocabulary
     pairs: list[tuple[int, int]]
     x: list[tuple[float, ...]]
@@ -80,8 +81,8 @@ def prepare(passages: Sequence[Passage], anchors: Anchors) -> Prepared:
     vocabulary = Vocabulary.build(indexed)
     units = alignment.make_units(passages, [w for w, _ in prepared], vocabulary, anchors)
     candidates = alignment.candidate_pairs(indexed, [p.outlet for p in passages], vocabulary)
-    x = [features(units[i].profile, units[j].profile, vocabulary) for i, j in candidates]
-    return Prepared(passages=list(passages), units=list(units), vocabulary=vocabulary, pairs=candidates, x=x)
+    x = [features(units.profile(i), units.profile(j), vocabulary) for i, j in candidates]
+    return Prepared(passages=list(passages), units=units, vocabulary=vocabulary, pairs=candidates, x=x)
 
 
 def conclude(corpus: Prepared, model: object) -> Alignment:
@@ -89,7 +90,7 @@ def conclude(corpus: Prepared, model: object) -> Alignment:
     probabilities = model.predict_proba(corpus.x)[:, 1].tolist() if corpus.x else []  # type: ignore[attr-defined]
     scores = dict(zip(corpus.pairs, probabilities, strict=True))
     with weights_of(model):
-        return alignment.conclude(corpus.units, scores, corpus.vocabulary)  # type: ignore[arg-type]
+        return linking.conclude(corpus.units, scores)
 
 
 @contextmanager
@@ -106,13 +107,13 @@ def weights_of(model: object) -> Iterator[None]:
 
 @contextmanager
 def threshold(setting: tuple[float, float]) -> Iterator[None]:
-    """alignment.LINK_THRESHOLD and CONTEXT_GATE set to (link, gate) for the block."""
-    saved = alignment.LINK_THRESHOLD, alignment.CONTEXT_GATE
-    alignment.LINK_THRESHOLD, alignment.CONTEXT_GATE = setting
+    """linking.LINK_THRESHOLD and CONTEXT_GATE set to (link, gate) for the block."""
+    saved = linking.LINK_THRESHOLD, linking.CONTEXT_GATE
+    linking.LINK_THRESHOLD, linking.CONTEXT_GATE = setting
     try:
         yield
     finally:
-        alignment.LINK_THRESHOLD, alignment.CONTEXT_GATE = saved
+        linking.LINK_THRESHOLD, linking.CONTEXT_GATE = saved
 
 
 def load_topic(gold: Path, number: int, *, strict: bool = False) -> Topic:
@@ -301,8 +302,8 @@ def main() -> int:
         print(f"skipped: {args.msrp} not found (MSRP is not shipped; pass its path)")
         return 0
     started = time.perf_counter()
-    links = [float(t) for t in args.thresholds.split(",")] if args.thresholds else [alignment.LINK_THRESHOLD]
-    gates = [float(t) for t in args.gates.split(",")] if args.gates else [alignment.CONTEXT_GATE]
+    links = [float(t) for t in args.thresholds.split(",")] if args.thresholds else [linking.LINK_THRESHOLD]
+    gates = [float(t) for t in args.gates.split(",")] if args.gates else [linking.CONTEXT_GATE]
     thresholds = [(link, gate) for gate in gates for link in links]
     topics = [load_topic(args.ecbplus, n, strict=args.strict) for n in ecbplus.select_topics(args.ecbplus)]
     dev = dev_data.load(args.gold, args.corpus)

@@ -31,9 +31,8 @@ def main() -> int:
     prepared = [alignment.prepare(p, dev.anchors.get(p.id)) for p in passages]
     indexed = [tokens for _, tokens in prepared]
     vocabulary = Vocabulary.build(indexed)
-    profiles = [
-        u.profile for u in alignment.make_units(passages, [w for w, _ in prepared], vocabulary, dev.anchors)
-    ]
+    units = alignment.make_units(passages, [w for w, _ in prepared], vocabulary, dev.anchors)
+    profiles = [units.profile(i) for i in range(len(passages))]
     outlets = [p.outlet for p in passages]
     candidates = set(alignment.candidate_pairs(indexed, outlets, vocabulary))
     every = [

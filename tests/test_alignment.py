@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefing import pipeline
-from briefing.align import alignment, anchors, evaluation
+from briefing.align import alignment, anchors, evaluation, linking
 from briefing.align.pairs import Profile, Vocabulary
 from briefing.models import Alignment, Passage
 from briefing.read import cleaning, corpus, segmentation
@@ -74,7 +74,7 @@ def test_nearest_match_is_another_outlets_passage_scoring_the_best(
     prepared = [alignment.prepare(p, found.get(p.id)) for p in result.passages]
     vocabulary = Vocabulary.build([tokens for _, tokens in prepared])
     units = alignment.make_units(result.passages, [w for w, _ in prepared], vocabulary, found)
-    profile = {u.passage.id: u.profile for u in units}
+    profile = {p.id: units.profile(i) for i, p in enumerate(units.passages)}
     assert result.nearest
     for pid, match in result.nearest.items():
         assert by_id[match.passage].outlet != by_id[pid].outlet
@@ -83,7 +83,7 @@ def test_nearest_match_is_another_outlets_passage_scoring_the_best(
     for cluster in result.clusters:
         for link in cluster.links:
             for end in (link.a, link.b):
-                assert result.nearest[end].score >= link.score - 1e-3 or link.score < alignment.LINK_THRESHOLD
+                assert result.nearest[end].score >= link.score - 1e-3 or link.score < linking.LINK_THRESHOLD
 
 
 def _corpus(*docs: tuple[str, list[str]]) -> list[Passage]:
@@ -131,7 +131,7 @@ def test_align_keeps_numbers_that_disagree_apart() -> None:
 
 
 def test_shared_words_follow_reading_order() -> None:
-    shared = alignment.shared_words(
+    shared = linking.shared_words(
         "Russia maintains its largest foreign military base in Tajikistan.",
         "Tajikistan hosts Russia's largest foreign military base.",
     )

@@ -26,6 +26,15 @@ def test_every_command_has_help_with_an_example() -> None:
         assert "Example:" in result.stdout, name
 
 
+def test_help_shows_the_extras_install_commands_whole() -> None:
+    # Square brackets are markup to rich: "briefing[dask]" once printed as "briefing".
+    result = runner.invoke(app, ["build", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "pip install 'briefing[dask]'" in text
+    assert "pip install 'briefing[semantic]'" in text
+
+
 def test_align_prints_table_on_stdout_and_summary_on_stderr() -> None:
     result = runner.invoke(app, ["align", str(CORPUS), "--date", "2026-11-21"])
     assert result.exit_code == 0, result.stderr

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from briefing import pipeline
-from briefing.align import alignment, neighbours, semantic
+from briefing.align import alignment, linking, neighbours, semantic
 from briefing.cli import app
 from briefing.errors import BriefingError
 from briefing.models import Passage, Settings
@@ -74,7 +74,7 @@ def test_semantic_route_links_a_restatement_the_words_miss() -> None:
     on = alignment.align(passages, vectors=vectors)
     assert _pairs(on) == {frozenset({"alpha#3", "beta#1"})}
     # A semantic link counts as a link at the threshold: it reads as a link, wherever scores are read.
-    assert on.clusters[0].links[0].score >= alignment.LINK_THRESHOLD
+    assert on.clusters[0].links[0].score >= linking.LINK_THRESHOLD
 
 
 @needs_extra

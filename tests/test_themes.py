@@ -138,7 +138,7 @@ def test_central_facts_of_each_theme_are_present(built: Built) -> None:
 
 
 def test_every_citation_shares_words_with_its_point(built: Built) -> None:
-    from briefing.align.alignment import shared_words
+    from briefing.align.linking import shared_words
     from briefing.text import words as content
 
     passages = {p.id: p for p in built.briefing.alignment.passages}

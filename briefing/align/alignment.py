@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import gc
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rapidfuzz.distance import Indel
-
+from briefing.align import linking
 from briefing.align.anchors import NONE, Anchors, PassageAnchors
-from briefing.align.pairs import Profile, Vocabulary, conflicting, context_apart, probabilities, probability
-from briefing.models import Alignment, Cluster, Link, Match, Passage
+from briefing.align.linking import Units
+from briefing.align.pairs import Profile, Vocabulary, probabilities
+from briefing.models import Alignment, Passage
 from briefing.text import Words, words
 
 if TYPE_CHECKING:  # numpy (and neighbours) load only with the semantic route's vectors
@@ -64,34 +62,6 @@ MAX_CANDIDATES = 8
 # carries no checkable claim of its own; on the dev corpus such pairs were the top false links.
 MIN_CONTENT_WORDS = 4
 
-# Linking thresholds on the calibrated probability (one scale everywhere, 0 to 1), swept with
-# bench/evaluate.py (dev annotation) and bench/paraphrase_corpus.py (MSRP train as a two-outlet
-# corpus). LINK: mutual-best pairs at or above it are linked. 0.12 finds 9 of 38 dev claims
-# at link precision 0.30 (0.75 among annotated passages; the other half of the annotation is
-# withheld) with MSRP accuracy 0.72 / F1 0.82; 0.5 reaches MSRP accuracy 0.74-0.75 but finds
-# almost no dev claim: loose cross-outlet paraphrase scores low on every lexical signal. Out of
-# sample on ECB+ dev (bench/ecbplus.py; the model never saw it), with CONTEXT_GATE 0.8: 0.12
-# gives cross-event links 0.031, annotated precision 0.963, pair recall 0.046.
-LINK_THRESHOLD = 0.12
-# STRONG: a pair this likely is linked even when one side prefers another passage (a story
-# that states one fact twice); 0.7 gained 1.6 points of MSRP accuracy over 0.85.
-STRONG_THRESHOLD = 0.7
-# Merging two groups needs every cross pair to reach MERGE_MIN and their mean to reach the
-# link threshold, which stops chains a-b-c where a and c say different things.
-MERGE_MIN = 0.1
-# Passages of two articles that share less than this share of their own names and years
-# (anchors.context: those some but not most articles state) come from accounts of different
-# events more often than not: on ECB+ dev, 77 % of the candidate pairs between a topic's two
-# events and 13 % of its same-event pairs reach 0.8 apart. Such a pair is linked only when
-# STRONG. Only corpora of anchors.CONTEXT_MIN_ARTICLES
-# articles or more have contexts. Measured with bench/ecbplus.py (21 topics): cross-event links
-# 0.055 -> 0.031 of all links, annotated precision 0.948 -> 0.963, pair recall 0.047 -> 0.046;
-# 0.9 gave the same recall on the three smallest topics as 0.8. Gating merges too (no group
-# joins two such passages) brought cross-event to 0.018 but cost the three smallest topics a
-# fifth of their pair recall (0.092 -> 0.071), under the floor of tests/test_ecbplus_floor.py.
-# bench/calibrate.py --gates sweeps it out of sample with a fitted model.
-CONTEXT_GATE = 0.8
-
 
 # The semantic route (vectors from the optional encoder, briefing/align/semantic.py), swept with
 # bench/evaluate.py --semantic (dev annotation) and bench/ecbplus.py --semantic (21 ECB+ dev
@@ -111,16 +81,6 @@ CONTEXT_GATE = 0.8
 MARGIN_NEIGHBOURS = 4
 SEMANTIC_MIN_COSINE = 0.5
 SEMANTIC_MARGIN = 0.05
-SEMANTIC_CONTEXT_GATE = 0.6
-SEMANTIC_MIN_PROBABILITY = 0.02
-
-_NON_WORD = re.compile(r"[^\w\x00]+|_")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Unit:
-    passage: Passage
-    profile: Profile
 
 
 def align(
@@ -155,23 +115,23 @@ def _align(
 ) -> Alignment:
     # The stages are public so that the Dask engine (briefing/align/distributed.py) runs the same
     # ones: prepare per passage, the index (candidate_pairs' pieces) and score per partition,
-    # conclude on the scored pairs in one process.
+    # conclude on the scored pairs (linking.py).
     prepared = [prepare(p, anchors.get(p.id)) for p in passages]
     indexed = [tokens for _, tokens in prepared]
     vocabulary = Vocabulary.build(indexed)
     units = make_units(passages, [parsed for parsed, _ in prepared], vocabulary, anchors)
     scores = _score_candidates(units, indexed, vocabulary)
     if vectors is None:
-        return conclude(units, scores, vocabulary)
+        return linking.conclude(units, scores)
     semantic = semantic_pairs(units, indexed, vectors)
     missing = [pair for pair in semantic if pair not in scores]
-    fresh = score([(units[i].profile, units[j].profile) for i, j in missing], vocabulary)
+    fresh = score([(units.profile(i), units.profile(j)) for i, j in missing], vocabulary)
     scores = dict(sorted([*scores.items(), *zip(missing, fresh, strict=True)]))
-    return conclude(units, scores, vocabulary, semantic=semantic)
+    return linking.conclude(units, scores, semantic=semantic)
 
 
 def semantic_pairs(
-    units: Sequence[_Unit], indexed: Sequence[Sequence[str]], vectors: npt.NDArray[np.floating]
+    units: Units, indexed: Sequence[Sequence[str]], vectors: npt.NDArray[np.floating]
 ) -> list[tuple[int, int]]:
     """The semantic route's candidate links (i < j): passages of two outlets that are mutual
     best by margin over their vectors' cosine (``neighbours``), each with MIN_CONTENT_WORDS."""
@@ -181,7 +141,7 @@ def semantic_pairs(
         raise ValueError(f"{len(vectors)} vectors for {len(units)} passages")
     found = neighbours.mutual_pairs(
         vectors,
-        [u.passage.outlet for u in units],
+        [p.outlet for p in units.passages],
         usable=[len(set(tokens)) >= MIN_CONTENT_WORDS for tokens in indexed],
         k=MARGIN_NEIGHBOURS,
         min_cosine=SEMANTIC_MIN_COSINE,
@@ -206,89 +166,16 @@ def make_units(
     parsed: Sequence[Words],
     vocabulary: Vocabulary,
     anchors: Anchors | None = None,
-) -> list[_Unit]:
-    """Each passage with its profile, in the passages' order (indices are positions)."""
+) -> Units:
+    """The passages with their profiles, in the passages' order (indices are positions)."""
     found = anchors or Anchors()
-    return [
-        _Unit(passage=p, profile=profile(w, vocabulary, found.get(p.id)))
-        for p, w in zip(passages, parsed, strict=True)
-    ]
+    profiles = [profile(w, vocabulary, found.get(p.id)) for p, w in zip(passages, parsed, strict=True)]
+    return Units(passages, found, vocabulary, profiles)
 
 
 def score(pairs: Sequence[tuple[Profile, Profile]], vocabulary: Vocabulary) -> list[float]:
     """The pair model's probability for each candidate pair of profiles."""
     return probabilities(pairs, vocabulary)
-
-
-def conclude(
-    units: list[_Unit],
-    scores: dict[tuple[int, int], float],
-    vocabulary: Vocabulary,
-    *,
-    semantic: Sequence[tuple[int, int]] = (),
-) -> Alignment:
-    """From the scored candidate pairs (i < j, in sorted order): best per outlet, links,
-    nearest matches and clusters. ``semantic``: the semantic route's pairs (scored too), linked
-    as well unless their articles are apart or they state different dates or figures."""
-    best = _best_by_outlet(units, scores)
-    links = _link(units, scores, best)
-    if semantic:
-        links = _with_semantic(units, links, scores, semantic)
-    nearest = _nearest(units, best)
-    clusters = _cluster(units, links, scores, vocabulary)
-    return Alignment(
-        passages=tuple(u.passage for u in units), clusters=clusters, nearest=_raised(nearest, clusters)
-    )
-
-
-def _raised(nearest: dict[str, Match], clusters: tuple[Cluster, ...]) -> dict[str, Match]:
-    """The nearest matches, raised where a cluster joined a passage to one it scores higher with
-    than with any of its candidates (merging scores pairs the index never proposed; the anchor
-    signals can make such a pair the closest)."""
-    for cluster in clusters:
-        for link in cluster.links:
-            for end, other in ((link.a, link.b), (link.b, link.a)):
-                if end not in nearest or link.score > nearest[end].score:
-                    nearest[end] = Match(passage=other, score=link.score)
-    return nearest
-
-
-def _nearest(units: list[_Unit], best: dict[tuple[int, str], tuple[float, int]]) -> dict[str, Match]:
-    """Each passage's best-scoring candidate in any other outlet."""
-    overall: dict[int, tuple[float, int]] = {}
-    for (x, _), (score, y) in best.items():
-        if x not in overall or (score, -y) > (overall[x][0], -overall[x][1]):
-            overall[x] = (score, y)
-    return {
-        units[x].passage.id: Match(passage=units[y].passage.id, score=round(score, 4))
-        for x, (score, y) in sorted(overall.items())
-    }
-
-
-def shared_words(a: str, b: str) -> tuple[str, ...]:
-    """The words of ``a`` that ``b`` carries in the same order (rapidfuzz Indel opcodes)."""
-    wa = a.split()
-    key_a = _keys(a, len(wa))
-    key_b = _keys(b, None)
-    shared: list[str] = []
-    for op in Indel.opcodes(key_a, key_b):
-        if op.tag == "equal":
-            shared.extend(
-                w
-                for w, k in zip(wa[op.src_start : op.src_end], key_a[op.src_start : op.src_end], strict=True)
-                if k
-            )
-    return tuple(shared)
-
-
-def _keys(text: str, expected: int | None) -> list[str]:
-    """Each whitespace-separated word lower-cased without punctuation, in one pass."""
-    keys = _NON_WORD.sub("", text.lower().replace("\n", " ").replace("\t", " ").replace(" ", "\x00")).split(
-        "\x00"
-    )
-    if expected is not None and len(keys) != expected:  # unusual whitespace: the slow, exact way
-        return [_NON_WORD.sub("", w.lower()) for w in text.split()]
-    return keys
 
 
 def index_tokens(parsed: Words, anchors: PassageAnchors = NONE) -> tuple[str, ...]:
@@ -401,141 +288,9 @@ def kept_candidates(
 
 
 def _score_candidates(
-    units: list[_Unit], indexed: list[tuple[str, ...]], vocabulary: Vocabulary
+    units: Units, indexed: list[tuple[str, ...]], vocabulary: Vocabulary
 ) -> dict[tuple[int, int], float]:
     """Probability for each candidate pair (i < j) from different outlets."""
-    pairs = candidate_pairs(indexed, [u.passage.outlet for u in units], vocabulary)
-    scores = score([(units[i].profile, units[j].profile) for i, j in pairs], vocabulary)
+    pairs = candidate_pairs(indexed, [p.outlet for p in units.passages], vocabulary)
+    scores = score([(units.profile(i), units.profile(j)) for i, j in pairs], vocabulary)
     return dict(zip(pairs, scores, strict=True))
-
-
-def _best_by_outlet(
-    units: list[_Unit], scores: dict[tuple[int, int], float]
-) -> dict[tuple[int, str], tuple[float, int]]:
-    """(passage, other outlet) -> (score, passage) of its best candidate in that outlet."""
-    best: dict[tuple[int, str], tuple[float, int]] = {}
-    for (i, j), score in scores.items():
-        for x, y in ((i, j), (j, i)):
-            key = (x, units[y].passage.outlet)
-            if key not in best or (score, -y) > (best[key][0], -best[key][1]):
-                best[key] = (score, y)
-    return best
-
-
-def _link(
-    units: list[_Unit],
-    scores: dict[tuple[int, int], float],
-    best: dict[tuple[int, str], tuple[float, int]],
-) -> list[tuple[float, int, int]]:
-    """Mutual-best pairs per outlet pair above LINK_THRESHOLD, and any pair above STRONG."""
-    links: list[tuple[float, int, int]] = []
-    for (i, j), score in scores.items():
-        if score < LINK_THRESHOLD:
-            continue
-        mutual = best[(i, units[j].passage.outlet)][1] == j and best[(j, units[i].passage.outlet)][1] == i
-        if not (mutual or score >= STRONG_THRESHOLD):
-            continue
-        if score < STRONG_THRESHOLD and _apart(units[i], units[j]):
-            continue
-        links.append((score, i, j))
-    links.sort(key=lambda sij: (-sij[0], sij[1], sij[2]))
-    return links
-
-
-def _with_semantic(
-    units: list[_Unit],
-    links: list[tuple[float, int, int]],
-    scores: dict[tuple[int, int], float],
-    semantic: Sequence[tuple[int, int]],
-) -> list[tuple[float, int, int]]:
-    """The links plus the semantic route's pairs. Such a pair's score is raised to LINK_THRESHOLD
-    (the margin vouches for it as a link at the threshold does), so that merging treats it as a
-    link while every other cross pair of a merge must still reach MERGE_MIN and the mean."""
-    linked = {(i, j) for _, i, j in links}
-    added = list(links)
-    for i, j in semantic:
-        if (i, j) in linked or scores[(i, j)] < SEMANTIC_MIN_PROBABILITY:
-            continue
-        if context_apart(units[i].profile.anchors, units[j].profile.anchors) >= SEMANTIC_CONTEXT_GATE:
-            continue
-        if conflicting(units[i].profile.anchors, units[j].profile.anchors):
-            continue
-        scores[(i, j)] = max(scores[(i, j)], LINK_THRESHOLD)
-        added.append((scores[(i, j)], i, j))
-    added.sort(key=lambda sij: (-sij[0], sij[1], sij[2]))
-    return added
-
-
-def _apart(a: _Unit, b: _Unit) -> bool:
-    """Whether the two passages' articles share too little of their own names (CONTEXT_GATE)."""
-    return context_apart(a.profile.anchors, b.profile.anchors) >= CONTEXT_GATE
-
-
-def _cluster(
-    units: list[_Unit],
-    links: list[tuple[float, int, int]],
-    scores: dict[tuple[int, int], float],
-    vocabulary: Vocabulary,
-) -> tuple[Cluster, ...]:
-    """Greedy agglomeration over links, strongest first, refusing incoherent merges."""
-    group_of: dict[int, int] = {}
-    groups: dict[int, list[int]] = {}
-
-    def pair_score(x: int, y: int) -> float:
-        key = (min(x, y), max(x, y))
-        if key not in scores:
-            scores[key] = probability(units[x].profile, units[y].profile, vocabulary)
-        return scores[key]
-
-    for _, i, j in links:
-        gi = groups.get(group_of.get(i, -1), [i])
-        gj = groups.get(group_of.get(j, -1), [j])
-        if gi is gj:
-            continue
-        cross = [
-            pair_score(x, y) for x in gi for y in gj if units[x].passage.outlet != units[y].passage.outlet
-        ]
-        if not cross or min(cross) < MERGE_MIN or sum(cross) / len(cross) < LINK_THRESHOLD:
-            continue
-        if len(gi) + len(gj) > 2 and any(
-            conflicting(units[x].profile.anchors, units[y].profile.anchors) for x in gi for y in gj
-        ):
-            continue
-        merged = sorted(gi + gj)
-        key = merged[0]
-        for old in (group_of.get(i), group_of.get(j)):
-            if old is not None:
-                groups.pop(old, None)
-        groups[key] = merged
-        for member in merged:
-            group_of[member] = key
-
-    clusters: list[Cluster] = []
-    for members in sorted(groups.values()):
-        pairs = [
-            (x, y)
-            for n, x in enumerate(members)
-            for y in members[n + 1 :]
-            if units[x].passage.outlet != units[y].passage.outlet
-        ]
-        cluster_links = tuple(
-            Link(
-                a=units[x].passage.id,
-                b=units[y].passage.id,
-                score=round(pair_score(x, y), 4),
-                shared=shared_words(units[x].passage.text, units[y].passage.text),
-            )
-            for x, y in pairs
-        )
-        mean = sum(link.score for link in cluster_links) / len(cluster_links)
-        outlets = sorted({units[m].passage.outlet for m in members})
-        clusters.append(
-            Cluster(
-                id=f"c{len(clusters) + 1}",
-                passages=tuple(units[m].passage.id for m in members),
-                outlets=tuple(outlets),
-                score=round(min(1.0, max(0.0, mean)), 4),
-                links=cluster_links,
-            )
-        )
-    return tuple(clusters)

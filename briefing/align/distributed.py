@@ -14,8 +14,13 @@ stages of ``alignment`` by partition of passages:
    their candidates (``alignment.kept_candidates``), sending each pair (i < j) to i's partition.
 4. score: i's partition drops duplicate pairs, asks the partitions of the j's for their passages,
    and scores the pairs (``alignment.score``) in batches as the local engine does.
-5. conclude, in this process: the scored pairs (a few per passage) give best matches, links and
-   clusters (``alignment.conclude``).
+5. best: each scoring task sends each pair, seen from both ends, to each end's partition, which
+   finds its passages' best match per outlet and nearest match (``linking.best_matches``) and
+   says, for each pair that reaches the link threshold, whether it is its end's best.
+6. finish, in this process: the pairs that may link (mutual or strong), the scores among their
+   passages (which the scoring tasks still hold) and the nearest matches give links and clusters
+   (``linking.finish``). No process holds every scored pair; this one holds the passages, which
+   the alignment returns, and the few pairs that may link.
 
 No task holds more than a partition's passages or a bucket's postings. Data moves between tasks
 as plain records (lists and dicts of strings, numbers and tuples), never as pipeline objects.
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import math
 import os
 import time
 import typing
@@ -37,8 +43,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from briefing.align import alignment
+from briefing.align import alignment, linking
 from briefing.align.anchors import Anchors, PassageAnchors
+from briefing.align.linking import Units
 from briefing.align.pairs import BATCH_FROM, Profile, Vocabulary
 from briefing.errors import BriefingError
 from briefing.models import Alignment, Article, CleanArticle, Passage, Reading
@@ -176,30 +183,40 @@ def align(
     if not passages:
         return alignment.align(passages, anchors=found)
     with session(scheduler, progress=progress) as client, _errors():
-        counts, scored = _index_and_score(client, passages, found, partition_size, progress)
+        run = _Run(client, "align", progress)
+        counts, scored = _index_and_score(run, passages, found, partition_size)
+        vocabulary_counts = run.gather([counts])[0]
+        parts = math.ceil(len(passages) / partition_size)
+        best = [run.submit(_best, *[run.submit(_sides, s, k) for s in scored]) for k in range(parts)]
+        nearest, candidates = _linkable(run.gather(best))
+        [ends] = client.scatter([sorted({x for _, i, j in candidates for x in (i, j)})], broadcast=True)
+        among = run.gather([run.submit(_among, s, ends) for s in scored])
     enabled = gc.isenabled()
     gc.disable()  # as alignment.align: many small long-lived objects, no cycles
     try:
-        vocabulary = Vocabulary.from_counts(counts["df"], counts["size"])
-        parsed = [alignment.prepare(p, found.get(p.id))[0] for p in passages]
-        units = alignment.make_units(passages, parsed, vocabulary, found)
-        scores = {
-            (a, b): score
-            for part in scored
-            for a, b, score in zip(part["a"], part["b"], part["score"], strict=True)
-        }
-        return alignment.conclude(units, scores, vocabulary)
+        vocabulary = Vocabulary.from_counts(vocabulary_counts["df"], vocabulary_counts["size"])
+        scores = {(a, b): score for part in among for a, b, score in part}
+        units = Units(passages, found, vocabulary)
+        return linking.finish(units, candidates, scores, nearest)
     finally:
         if enabled:
             gc.enable()
 
 
+def _linkable(parts: list[Record]) -> tuple[dict[int, tuple[float, int]], list[tuple[float, int, int]]]:
+    """Each passage's nearest match, and the pairs that may link, from the partitions' bests."""
+    nearest: dict[int, tuple[float, int]] = {}
+    for part in parts:
+        nearest.update(part["nearest"])
+    return nearest, linking.candidates(side for part in parts for side in part["sides"])
+
+
 def _index_and_score(
-    client: Client, passages: tuple[Passage, ...], anchors: Anchors, size: int, progress: Progress | None
-) -> tuple[Record, list[Record]]:
-    """Stages 1 to 4 on the cluster: the summed document frequencies and the scored pairs, in
-    the order of the pairs (i < j)."""
-    run = _Run(client, "align", progress)
+    run: _Run, passages: tuple[Passage, ...], anchors: Anchors, size: int
+) -> tuple[Future[Any], list[Future[Any]]]:
+    """Stages 1 to 4 on the cluster: the summed document frequencies and the scored pairs (i < j),
+    left on the workers."""
+    client = run.client
     outlets = sorted({p.outlet for p in passages})
     codes = {outlet: code for code, outlet in enumerate(outlets)}
     records: list[Future[Any]] = client.scatter(
@@ -243,12 +260,14 @@ def _index_and_score(
         run.submit(
             _score,
             counts,
+            size,
+            parts,
             [(starts[k], records[k], deduped[k], [run.submit(_pick, s, k) for s in sent]) for k in group],
         )
         for group in _groups(sizes)
     ]
     del sent, deduped
-    return run.gather([counts])[0], run.gather(scored)
+    return counts, scored
 
 
 def _groups(sizes: Sequence[int]) -> list[list[int]]:
@@ -442,7 +461,14 @@ def _send(records: list[Record], start: int, *requests: list[int]) -> list[dict[
 
 
 @_task
-def _score(counts: Record, group: list[tuple[int, list[Record], Record, list[dict[int, Record]]]]) -> Record:
+def _score(
+    counts: Record,
+    size: int,
+    parts: int,
+    group: list[tuple[int, list[Record], Record, list[dict[int, Record]]]],
+) -> Record:
+    """The group's pairs scored, and each pair seen from both ends, sent to each end's partition
+    (x, y, score, y's outlet code) for its best matches."""
     vocabulary = _vocabulary(counts)
     record_of: dict[int, Record] = {}
     pairs: list[tuple[int, int]] = []
@@ -461,7 +487,44 @@ def _score(counts: Record, group: list[tuple[int, list[Record], Record, list[dic
         return profiles[i]
 
     scores = alignment.score([(profile(a), profile(b)) for a, b in pairs], vocabulary)
-    return {"a": [a for a, _ in pairs], "b": [b for _, b in pairs], "score": scores}
+    xs, ys = [array("q") for _ in range(parts)], [array("q") for _ in range(parts)]
+    by, outlets = [array("d") for _ in range(parts)], [array("l") for _ in range(parts)]
+    for (a, b), score in zip(pairs, scores, strict=True):
+        for x, y in ((a, b), (b, a)):
+            k = x // size
+            xs[k].append(x)
+            ys[k].append(y)
+            by[k].append(score)
+            outlets[k].append(record_of[y]["outlet"])
+    return {
+        "a": array("q", [a for a, _ in pairs]),
+        "b": array("q", [b for _, b in pairs]),
+        "score": array("d", scores),
+        "sides": [{"x": xs[k], "y": ys[k], "score": by[k], "outlet": outlets[k]} for k in range(parts)],
+    }
+
+
+@_task
+def _best(*sides: Record) -> Record:
+    """One partition's passages' nearest matches (x -> (score, y)) and, for each of their pairs
+    that reaches the link threshold, whether it is the best in its outlet (x, y, score, best)."""
+    seen = [
+        (x, y, score, outlet)
+        for side in sides
+        for x, y, score, outlet in zip(side["x"], side["y"], side["score"], side["outlet"], strict=True)
+    ]
+    best = linking.best_matches(seen)
+    return {"nearest": linking.nearest(best), "sides": list(linking.preferences(seen, best))}
+
+
+def _among(scored: Record, ends: list[int]) -> list[tuple[int, int, float]]:
+    """The scored pairs whose two passages are both among ``ends`` (the merges look them up)."""
+    wanted = set(ends)
+    return [
+        (a, b, score)
+        for a, b, score in zip(scored["a"], scored["b"], scored["score"], strict=True)
+        if a in wanted and b in wanted
+    ]
 
 
 def _passage_record(passage: Passage, anchors: Anchors, outlets: dict[str, int]) -> Record:
@@ -478,6 +541,10 @@ def _passage_of(record: Record) -> tuple[Passage, PassageAnchors]:
 
 def _pick(value: Any, key: Any) -> Any:
     return value[key]
+
+
+def _sides(scored: Record, part: int) -> Record:
+    return scored["sides"][part]  # type: ignore[no-any-return]
 
 
 def _bucket(indexed: Record, bucket: int) -> Record:

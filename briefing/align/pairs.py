@@ -61,7 +61,7 @@ ANCHORS_CAP = 3.0
 # (MSRP train pairs and the dev annotation, dev examples weighted 20 each): MSRP train accuracy
 # 0.742 / F1 0.818 as a pair classifier at 0.5; average precision 0.119 over the dev corpus's
 # candidate pairs. The anchor signals weigh 0: the anchors act through the candidate index
-# (figures), CONTEXT_GATE and ``conflicting`` in alignment.py. Fits that weigh them too
+# (figures), CONTEXT_GATE in linking.py and ``conflicting`` here. Fits that weigh them too
 # (bench/calibrate.py --stacked --weights 3,1,1: the lexical weights scaled by 0.735 and the
 # anchor signals fitted beside them on ECB+ dev, the dev annotation and MSRP train) raised ECB+
 # pair recall out of sample (0.046 -> 0.060 at link threshold 0.2, annotated precision 0.963 ->

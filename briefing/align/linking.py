@@ -1,0 +1,319 @@
+"""From scored candidate pairs to best matches, links and clusters: the stage both engines end on.
+
+The local engine (``alignment.align``) hands ``conclude`` every scored pair at once. The Dask
+engine (``distributed.py``) finds each passage's best matches where its pairs were scored
+(``best_matches`` over the pairs seen from that passage's side) and hands ``finish`` only the
+pairs that may link, with the scores among their passages: no process holds every scored pair.
+Both take the same steps, so they give the same links and clusters.
+
+A passage's profile (``pairs.Profile``) is made here only when a merge scores a pair the index
+never proposed (``Units``); linking itself reads outlets, scores and anchors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from typing import TypeVar
+
+from rapidfuzz.distance import Indel
+
+from briefing.align.anchors import Anchors, PassageAnchors
+from briefing.align.pairs import Profile, Vocabulary, conflicting, context_apart, probability
+from briefing.models import Alignment, Cluster, Link, Match, Passage
+from briefing.text import words
+
+# Linking thresholds on the calibrated probability (one scale everywhere, 0 to 1), swept with
+# bench/evaluate.py (dev annotation) and bench/paraphrase_corpus.py (MSRP train as a two-outlet
+# corpus). LINK: mutual-best pairs at or above it are linked. 0.12 finds 9 of 38 dev claims
+# at link precision 0.30 (0.75 among annotated passages; the other half of the annotation is
+# withheld) with MSRP accuracy 0.72 / F1 0.82; 0.5 reaches MSRP accuracy 0.74-0.75 but finds
+# almost no dev claim: loose cross-outlet paraphrase scores low on every lexical signal. Out of
+# sample on ECB+ dev (bench/ecbplus.py; the model never saw it), with CONTEXT_GATE 0.8: 0.12
+# gives cross-event links 0.031, annotated precision 0.963, pair recall 0.046.
+LINK_THRESHOLD = 0.12
+# STRONG: a pair this likely is linked even when one side prefers another passage (a story
+# that states one fact twice); 0.7 gained 1.6 points of MSRP accuracy over 0.85.
+STRONG_THRESHOLD = 0.7
+# Merging two groups needs every cross pair to reach MERGE_MIN and their mean to reach the
+# link threshold, which stops chains a-b-c where a and c say different things.
+MERGE_MIN = 0.1
+# Passages of two articles that share less than this share of their own names and years
+# (anchors.context: those some but not most articles state) come from accounts of different
+# events more often than not: on ECB+ dev, 77 % of the candidate pairs between a topic's two
+# events and 13 % of its same-event pairs reach 0.8 apart. Such a pair is linked only when
+# STRONG. Only corpora of anchors.CONTEXT_MIN_ARTICLES
+# articles or more have contexts. Measured with bench/ecbplus.py (21 topics): cross-event links
+# 0.055 -> 0.031 of all links, annotated precision 0.948 -> 0.963, pair recall 0.047 -> 0.046;
+# 0.9 gave the same recall on the three smallest topics as 0.8. Gating merges too (no group
+# joins two such passages) brought cross-event to 0.018 but cost the three smallest topics a
+# fifth of their pair recall (0.092 -> 0.071), under the floor of tests/test_ecbplus_floor.py.
+# bench/calibrate.py --gates sweeps it out of sample with a fitted model.
+CONTEXT_GATE = 0.8
+# The semantic route's pairs (alignment.semantic_pairs) link only when their articles are
+# closer than lexical links need and the pair model gives them a little support; how both were
+# swept is said beside alignment.SEMANTIC_MARGIN.
+SEMANTIC_CONTEXT_GATE = 0.6
+SEMANTIC_MIN_PROBABILITY = 0.02
+
+_NON_WORD = re.compile(r"[^\w\x00]+|_")
+
+Outlet = TypeVar("Outlet", bound=Hashable)
+Scores = dict[tuple[int, int], float]  # (i, j), i < j -> the pair model's probability
+Best = dict[tuple[int, Outlet], tuple[float, int]]  # (x, outlet) -> (score, y): x's best there
+
+
+class Units:
+    """The aligned passages by position, with their anchors, and their profiles made on first use.
+
+    The local engine passes the profiles it scored with; the Dask engine's central step passes
+    none, and makes the few that merges need.
+    """
+
+    def __init__(
+        self,
+        passages: Sequence[Passage],
+        anchors: Anchors,
+        vocabulary: Vocabulary,
+        profiles: Sequence[Profile] | None = None,
+    ) -> None:
+        self.passages = tuple(passages)
+        self.vocabulary = vocabulary
+        self._anchors = anchors
+        self._profiles: dict[int, Profile] = dict(enumerate(profiles or ()))
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    def outlet(self, i: int) -> str:
+        return self.passages[i].outlet
+
+    def anchors(self, i: int) -> PassageAnchors:
+        return self._anchors.get(self.passages[i].id)
+
+    def profile(self, i: int) -> Profile:
+        made = self._profiles.get(i)
+        if made is None:
+            parsed = words(self.passages[i].text)
+            made = self._profiles[i] = Profile.of(parsed, self.vocabulary, self.anchors(i))
+        return made
+
+
+def conclude(units: Units, scores: Scores, *, semantic: Sequence[tuple[int, int]] = ()) -> Alignment:
+    """From every scored candidate pair (i < j): best per outlet, links, nearest matches and
+    clusters. ``semantic``: the semantic route's pairs (scored too), linked as well unless their
+    articles are apart or they state different dates or figures."""
+    best = best_matches(sides(units, scores))
+    linkable = candidates(preferences(sides(units, scores), best))
+    return finish(units, linkable, scores, nearest(best), semantic=semantic)
+
+
+def sides(units: Units, scores: Mapping[tuple[int, int], float]) -> Iterator[tuple[int, int, float, str]]:
+    """Each scored pair seen from both ends: (x, y, score, y's outlet)."""
+    for (i, j), score in scores.items():
+        yield i, j, score, units.outlet(j)
+        yield j, i, score, units.outlet(i)
+
+
+def best_matches(seen: Iterable[tuple[int, int, float, Outlet]]) -> Best[Outlet]:
+    """(x, outlet) -> (score, y) of x's best candidate in that outlet, from pairs seen from x's
+    side (x, y, score, y's outlet; any order): all of x's pairs must be among them. A tie goes
+    to the lower position."""
+    best: Best[Outlet] = {}
+    for x, y, score, outlet in seen:
+        key = (x, outlet)
+        held = best.get(key)
+        if held is None or (score, -y) > (held[0], -held[1]):
+            best[key] = (score, y)
+    return best
+
+
+def nearest(best: Best[Outlet]) -> dict[int, tuple[float, int]]:
+    """Each passage's best candidate in any other outlet: x -> (score, y)."""
+    overall: dict[int, tuple[float, int]] = {}
+    for (x, _), (score, y) in best.items():
+        held = overall.get(x)
+        if held is None or (score, -y) > (held[0], -held[1]):
+            overall[x] = (score, y)
+    return overall
+
+
+def preferences(
+    seen: Iterable[tuple[int, int, float, Outlet]], best: Best[Outlet]
+) -> Iterator[tuple[int, int, float, bool]]:
+    """For each pair seen from x's side that reaches LINK_THRESHOLD: (x, y, score, whether y is
+    x's best match in y's outlet)."""
+    for x, y, score, outlet in seen:
+        if score >= LINK_THRESHOLD:
+            yield x, y, score, best[(x, outlet)][1] == y
+
+
+def candidates(preferred: Iterable[tuple[int, int, float, bool]]) -> list[tuple[float, int, int]]:
+    """The pairs that may link, (score, i, j) in pair order, from both ends' preferences: at
+    LINK_THRESHOLD when each end is the other's best in its outlet (mutual), at
+    STRONG_THRESHOLD regardless (the context gate still applies: ``finish``)."""
+    held: dict[tuple[int, int], tuple[float, bool]] = {}
+    for x, y, score, best in preferred:
+        key = (min(x, y), max(x, y))
+        seen = held.get(key)
+        held[key] = (score, best if seen is None else seen[1] and best)
+    return [
+        (score, i, j)
+        for (i, j), (score, mutual) in sorted(held.items())
+        if mutual or score >= STRONG_THRESHOLD
+    ]
+
+
+def finish(
+    units: Units,
+    linkable: Iterable[tuple[float, int, int]],
+    scores: Scores,
+    best: Mapping[int, tuple[float, int]],
+    *,
+    semantic: Sequence[tuple[int, int]] = (),
+) -> Alignment:
+    """Links from the pairs that may link (``candidates``), clusters from the links, and the
+    alignment.
+
+    ``scores`` must hold every scored candidate pair among the links' passages (merges look
+    those up, and score the pairs the index never proposed); ``best``: each passage's nearest
+    match (x -> (score, y)).
+    """
+    links = [(s, i, j) for s, i, j in linkable if s >= STRONG_THRESHOLD or not _apart(units, i, j)]
+    links.sort(key=lambda sij: (-sij[0], sij[1], sij[2]))
+    if semantic:
+        links = _with_semantic(units, links, scores, semantic)
+    clusters = _cluster(units, links, scores)
+    passages = units.passages
+    matches = {
+        passages[x].id: Match(passage=passages[y].id, score=round(score, 4))
+        for x, (score, y) in sorted(best.items())
+    }
+    return Alignment(passages=passages, clusters=clusters, nearest=_raised(matches, clusters))
+
+
+def _raised(nearest: dict[str, Match], clusters: tuple[Cluster, ...]) -> dict[str, Match]:
+    """The nearest matches, raised where a cluster joined a passage to one it scores higher with
+    than with any of its candidates (merging scores pairs the index never proposed; the anchor
+    signals can make such a pair the closest)."""
+    for cluster in clusters:
+        for link in cluster.links:
+            for end, other in ((link.a, link.b), (link.b, link.a)):
+                if end not in nearest or link.score > nearest[end].score:
+                    nearest[end] = Match(passage=other, score=link.score)
+    return nearest
+
+
+def _with_semantic(
+    units: Units,
+    links: list[tuple[float, int, int]],
+    scores: Scores,
+    semantic: Sequence[tuple[int, int]],
+) -> list[tuple[float, int, int]]:
+    """The links plus the semantic route's pairs. Such a pair's score is raised to LINK_THRESHOLD
+    (the margin vouches for it as a link at the threshold does), so that merging treats it as a
+    link while every other cross pair of a merge must still reach MERGE_MIN and the mean."""
+    linked = {(i, j) for _, i, j in links}
+    added = list(links)
+    for i, j in semantic:
+        if (i, j) in linked or scores[(i, j)] < SEMANTIC_MIN_PROBABILITY:
+            continue
+        if context_apart(units.anchors(i), units.anchors(j)) >= SEMANTIC_CONTEXT_GATE:
+            continue
+        if conflicting(units.anchors(i), units.anchors(j)):
+            continue
+        scores[(i, j)] = max(scores[(i, j)], LINK_THRESHOLD)
+        added.append((scores[(i, j)], i, j))
+    added.sort(key=lambda sij: (-sij[0], sij[1], sij[2]))
+    return added
+
+
+def _apart(units: Units, i: int, j: int) -> bool:
+    """Whether the two passages' articles share too little of their own names (CONTEXT_GATE)."""
+    return context_apart(units.anchors(i), units.anchors(j)) >= CONTEXT_GATE
+
+
+def _cluster(units: Units, links: list[tuple[float, int, int]], scores: Scores) -> tuple[Cluster, ...]:
+    """Greedy agglomeration over links, strongest first, refusing incoherent merges."""
+    group_of: dict[int, int] = {}
+    groups: dict[int, list[int]] = {}
+    outlet = units.outlet
+
+    def pair_score(x: int, y: int) -> float:
+        key = (min(x, y), max(x, y))
+        if key not in scores:
+            scores[key] = probability(units.profile(x), units.profile(y), units.vocabulary)
+        return scores[key]
+
+    for _, i, j in links:
+        gi = groups.get(group_of.get(i, -1), [i])
+        gj = groups.get(group_of.get(j, -1), [j])
+        if gi is gj:
+            continue
+        cross = [pair_score(x, y) for x in gi for y in gj if outlet(x) != outlet(y)]
+        if not cross or min(cross) < MERGE_MIN or sum(cross) / len(cross) < LINK_THRESHOLD:
+            continue
+        if len(gi) + len(gj) > 2 and any(
+            conflicting(units.anchors(x), units.anchors(y)) for x in gi for y in gj
+        ):
+            continue
+        merged = sorted(gi + gj)
+        key = merged[0]
+        for old in (group_of.get(i), group_of.get(j)):
+            if old is not None:
+                groups.pop(old, None)
+        groups[key] = merged
+        for member in merged:
+            group_of[member] = key
+
+    passages = units.passages
+    clusters: list[Cluster] = []
+    for members in sorted(groups.values()):
+        pairs = [(x, y) for n, x in enumerate(members) for y in members[n + 1 :] if outlet(x) != outlet(y)]
+        cluster_links = tuple(
+            Link(
+                a=passages[x].id,
+                b=passages[y].id,
+                score=round(pair_score(x, y), 4),
+                shared=shared_words(passages[x].text, passages[y].text),
+            )
+            for x, y in pairs
+        )
+        mean = sum(link.score for link in cluster_links) / len(cluster_links)
+        outlets = sorted({outlet(m) for m in members})
+        clusters.append(
+            Cluster(
+                id=f"c{len(clusters) + 1}",
+                passages=tuple(passages[m].id for m in members),
+                outlets=tuple(outlets),
+                score=round(min(1.0, max(0.0, mean)), 4),
+                links=cluster_links,
+            )
+        )
+    return tuple(clusters)
+
+
+def shared_words(a: str, b: str) -> tuple[str, ...]:
+    """The words of ``a`` that ``b`` carries in the same order (rapidfuzz Indel opcodes)."""
+    wa = a.split()
+    key_a = _keys(a, len(wa))
+    key_b = _keys(b, None)
+    shared: list[str] = []
+    for op in Indel.opcodes(key_a, key_b):
+        if op.tag == "equal":
+            shared.extend(
+                w
+                for w, k in zip(wa[op.src_start : op.src_end], key_a[op.src_start : op.src_end], strict=True)
+                if k
+            )
+    return tuple(shared)
+
+
+def _keys(text: str, expected: int | None) -> list[str]:
+    """Each whitespace-separated word lower-cased without punctuation, in one pass."""
+    keys = _NON_WORD.sub("", text.lower().replace("\n", " ").replace("\t", " ").replace(" ", "\x00")).split(
+        "\x00"
+    )
+    if expected is not None and len(keys) != expected:  # unusual whitespace: the slow, exact way
+        return [_NON_WORD.sub("", w.lower()) for w in text.split()]
+    return keys
