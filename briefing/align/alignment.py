@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from briefing.align import linking
 from briefing.align.anchors import NONE, Anchors, PassageAnchors
-from briefing.align.linking import Units
+from briefing.align.linking import Outlet, Units
 from briefing.align.pairs import Profile, Vocabulary, probabilities
 from briefing.models import Alignment, Passage
 from briefing.text import Words, words
@@ -152,7 +152,12 @@ def semantic_pairs(
 
 def prepare(passage: Passage, anchors: PassageAnchors = NONE) -> tuple[Words, tuple[str, ...]]:
     """A passage's words and the tokens the candidate index holds for it (per passage)."""
-    parsed = words(passage.text)
+    return prepare_text(passage.text, anchors)
+
+
+def prepare_text(text: str, anchors: PassageAnchors = NONE) -> tuple[Words, tuple[str, ...]]:
+    """``prepare`` from a passage's text alone (what the Dask engine's records carry)."""
+    parsed = words(text)
     return parsed, index_tokens(parsed, anchors)
 
 
@@ -267,15 +272,15 @@ def accumulate(postings: Iterable[tuple[float, Sequence[int]]]) -> dict[int, flo
 def kept_candidates(
     weights: Mapping[int, float],
     *,
-    outlet: str,
+    outlet: Outlet,
     limit: float,
-    outlets: Sequence[str] | Mapping[int, str],
+    outlets: Sequence[Outlet] | Mapping[int, Outlet],
     limits: Sequence[float] | Mapping[int, float],
 ) -> list[int]:
     """The candidates one passage keeps from its accumulated weights: enough shared weight for
     either side, another outlet, the best CANDIDATES_PER_OUTLET per outlet and MAX_CANDIDATES
     in all, heaviest first."""
-    by_outlet: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    by_outlet: dict[Outlet, list[tuple[float, int]]] = defaultdict(list)
     for j, weight in weights.items():
         if (weight >= limit or weight >= limits[j]) and outlets[j] != outlet:
             by_outlet[outlets[j]].append((weight, j))

@@ -38,13 +38,13 @@ import uuid
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from briefing.align import alignment, linking
-from briefing.align.anchors import Anchors, PassageAnchors
+from briefing.align.anchors import NONE, Anchors, PassageAnchors
 from briefing.align.linking import Units
 from briefing.align.pairs import BATCH_FROM, Profile, Vocabulary
 from briefing.errors import BriefingError
@@ -189,13 +189,18 @@ def align(
         parts = math.ceil(len(passages) / partition_size)
         best = [run.submit(_best, *[run.submit(_sides, s, k) for s in scored]) for k in range(parts)]
         nearest, candidates = _linkable(run.gather(best))
-        [ends] = client.scatter([sorted({x for _, i, j in candidates for x in (i, j)})], broadcast=True)
-        among = run.gather([run.submit(_among, s, ends) for s in scored])
+        ends = array("q", sorted({x for _, i, j in candidates for x in (i, j)}))
+        [ends_future] = client.scatter([ends], broadcast=True)
+        among = run.gather([run.submit(_among, s, ends_future) for s in scored])
     enabled = gc.isenabled()
     gc.disable()  # as alignment.align: many small long-lived objects, no cycles
     try:
         vocabulary = Vocabulary.from_counts(vocabulary_counts["df"], vocabulary_counts["size"])
-        scores = {(a, b): score for part in among for a, b, score in part}
+        scores = {
+            (a, b): score
+            for part in among
+            for a, b, score in zip(part["a"], part["b"], part["score"], strict=True)
+        }
         units = Units(passages, found, vocabulary)
         return linking.finish(units, candidates, scores, nearest)
     finally:
@@ -217,17 +222,19 @@ def _index_and_score(
     """Stages 1 to 4 on the cluster: the summed document frequencies and the scored pairs (i < j),
     left on the workers."""
     client = run.client
-    outlets = sorted({p.outlet for p in passages})
-    codes = {outlet: code for code, outlet in enumerate(outlets)}
+    codes = {outlet: code for code, outlet in enumerate(sorted({p.outlet for p in passages}))}
+    rarities: list[Mapping[str, float]] = []
     records: list[Future[Any]] = client.scatter(
         [
-            [_passage_record(p, anchors, codes) for p in passages[start : start + size]]
+            _pack(passages[start : start + size], anchors, codes, rarities)
             for start in range(0, len(passages), size)
         ]
     )
+    # The corpus's rarity mapping (one, shared by every passage's anchors) goes to each worker once.
+    [rarity] = client.scatter([rarities], broadcast=True)
     parts = len(records)
     starts = [k * size for k in range(parts)]
-    prepared = [run.submit(_prepare, part) for part in records]
+    prepared = [run.submit(_prepare, part, rarity) for part in records]
     counts = _tree(run, [run.submit(_pick, p, "counts") for p in prepared], uuid.uuid4().hex)
     indexed = [
         run.submit(_index, part, prepared[k], counts, starts[k], parts) for k, part in enumerate(records)
@@ -238,7 +245,7 @@ def _index_and_score(
         for b in range(parts)
     ]
     chosen = [
-        run.submit(_choose, size, parts, outlets, run.submit(_pick, indexed[k], "probes"), *answers_for)
+        run.submit(_choose, size, parts, run.submit(_pick, indexed[k], "probes"), *answers_for)
         for k, answers_for in enumerate(
             [[run.submit(_pick, answer, k) for answer in answers] for k in range(parts)]
         )
@@ -260,6 +267,7 @@ def _index_and_score(
         run.submit(
             _score,
             counts,
+            rarity,
             size,
             parts,
             [(starts[k], records[k], deduped[k], [run.submit(_pick, s, k) for s in sent]) for k in group],
@@ -332,8 +340,9 @@ def _read_partition(records: list[Record], model: str | None) -> Record:
 
 
 @_task
-def _prepare(records: list[Record]) -> Record:
-    tokens = [alignment.prepare(*_passage_of(r))[1] for r in records]
+def _prepare(part: Record, rarities: list[Mapping[str, float]]) -> Record:
+    found = _anchors(part, rarities)
+    tokens = [alignment.prepare_text(text, a)[1] for text, a in zip(part["text"], found, strict=True)]
     df: Counter[str] = Counter()
     for passage_tokens in tokens:
         df.update(set(passage_tokens))
@@ -348,18 +357,18 @@ def _sum_counts(run: str, *parts: Record) -> Record:
 
 
 @_task
-def _index(records: list[Record], prepared: Record, counts: Record, start: int, buckets: int) -> Record:
+def _index(part: Record, prepared: Record, counts: Record, start: int, buckets: int) -> Record:
     vocabulary = _vocabulary(counts)
     cap = alignment.df_cap(counts["size"])
     # Columns, not rows: a bucket's postings are a few arrays that pickle as buffers.
-    postings = [_columns("tokens", q="passages", l="outlets", d="limits") for _ in range(buckets)]
-    requests = [_columns("tokens", q="passages") for _ in range(buckets)]
-    probes: list[tuple[int, str, float, list[str]]] = []
-    for offset, (record, tokens) in enumerate(zip(records, prepared["tokens"], strict=True)):
+    postings = [_columns("tokens", passages="q", outlets="l", limits="d") for _ in range(buckets)]
+    requests = [_columns("tokens", passages="q") for _ in range(buckets)]
+    probes: list[tuple[int, int, float, list[str]]] = []
+    for offset, (code, tokens) in enumerate(zip(part["outlet"], prepared["tokens"], strict=True)):
         eligible = alignment.eligible_tokens(tokens, vocabulary, cap)
         if not eligible:
             continue
-        i, outlet, code = start + offset, record["passage"]["outlet"], record["outlet"]
+        i = start + offset
         limit = alignment.overlap_limit(tokens, vocabulary)
         probe = alignment.probe_tokens(eligible, vocabulary)
         for token in eligible:
@@ -372,7 +381,7 @@ def _index(records: list[Record], prepared: Record, counts: Record, start: int, 
             column = requests[_bucket_of(token, buckets)]
             column["tokens"].append(token)
             column["passages"].append(i)
-        probes.append((i, outlet, limit, probe))
+        probes.append((i, code, limit, probe))
     return {
         "buckets": [{"postings": postings[b], "requests": requests[b]} for b in range(buckets)],
         "probes": probes,
@@ -380,8 +389,9 @@ def _index(records: list[Record], prepared: Record, counts: Record, start: int, 
 
 
 def _columns(*lists: str, **arrays: str) -> Record:
-    """Empty columns: lists by name, and typed arrays by type code (q: int, l: outlet, d: float)."""
-    return {name: [] for name in lists} | {name: array(code) for code, name in arrays.items()}
+    """Empty columns: lists by name, and typed arrays by name with their type codes (q: a
+    position, l: an outlet's code, d: a float), which pickle as buffers."""
+    return {name: [] for name in lists} | {name: array(code) for name, code in arrays.items()}
 
 
 @_task
@@ -400,91 +410,108 @@ def _answer(counts: Record, size: int, parts: int, *buckets: Record) -> list[Rec
             row[0].append(i)
             row[1].append(code)
             row[2].append(limit)
-    packed: dict[str, tuple[float, array[int], array[int], array[float]]] = {}
-    answers: list[Record] = [{} for _ in range(parts)]
+    # Each partition's answer in columns: its tokens, their IDF, where each token's postings end
+    # in the passages, outlets and limits columns (a few arrays, not an object per token).
+    answers = [_columns("tokens", idf="d", ends="q") for _ in range(parts)]
+    postings = [_columns(passages="q", outlets="l", limits="d") for _ in range(parts)]
+    answered: list[set[str]] = [set() for _ in range(parts)]
     for bucket in buckets:
         column = bucket["requests"]
         for token, i in zip(column["tokens"], column["passages"], strict=True):
-            answer = answers[i // size]
-            if token not in answer:
-                if token not in packed:
-                    js, codes, limits = rows[token]
-                    packed[token] = (
-                        vocabulary.idf(token),
-                        array("q", js),
-                        array("l", codes),
-                        array("d", limits),
-                    )
-                answer[token] = packed[token]
-    return answers
+            k = i // size
+            if token in answered[k]:
+                continue
+            answered[k].add(token)
+            js, codes, limits = rows[token]
+            answer, posting = answers[k], postings[k]
+            posting["passages"].extend(js)
+            posting["outlets"].extend(codes)
+            posting["limits"].extend(limits)
+            answer["tokens"].append(token)
+            answer["idf"].append(vocabulary.idf(token))
+            answer["ends"].append(len(posting["passages"]))
+    return [answer | posting for answer, posting in zip(answers, postings, strict=True)]
 
 
 @_task
 def _choose(
-    size: int,
-    parts: int,
-    outlets: list[str],
-    probes: list[tuple[int, str, float, list[str]]],
-    *answers: Record,
-) -> list[list[tuple[int, int]]]:
+    size: int, parts: int, probes: list[tuple[int, int, float, list[str]]], *answers: Record
+) -> list[Record]:
     table: dict[str, tuple[float, array[int]]] = {}
-    outlet_of: dict[int, str] = {}
+    outlet_of: dict[int, int] = {}
     limit_of: dict[int, float] = {}
     for answer in answers:
-        for token, (idf, js, codes, limits) in answer.items():
-            table[token] = (idf, js)
-            outlet_of.update(zip(js, map(outlets.__getitem__, codes), strict=True))
-            limit_of.update(zip(js, limits, strict=True))
-    out: list[list[tuple[int, int]]] = [[] for _ in range(parts)]
+        js, start = answer["passages"], 0
+        for token, idf, end in zip(answer["tokens"], answer["idf"], answer["ends"], strict=True):
+            table[token] = (idf, js[start:end])
+            start = end
+        outlet_of.update(zip(js, answer["outlets"], strict=True))
+        limit_of.update(zip(js, answer["limits"], strict=True))
+    out = [_columns(a="q", b="q") for _ in range(parts)]
     for i, outlet, limit, probe in probes:
         weights = alignment.accumulate(table[token] for token in probe)
         for j in alignment.kept_candidates(
             weights, outlet=outlet, limit=limit, outlets=outlet_of, limits=limit_of
         ):
             a, b = min(i, j), max(i, j)
-            out[a // size].append((a, b))
+            out[a // size]["a"].append(a)
+            out[a // size]["b"].append(b)
     return out
 
 
 @_task
-def _dedupe(size: int, parts: int, *chosen: list[tuple[int, int]]) -> Record:
-    pairs = sorted({pair for part in chosen for pair in part})
+def _dedupe(size: int, parts: int, *chosen: Record) -> Record:
+    pairs = sorted({pair for part in chosen for pair in zip(part["a"], part["b"], strict=True)})
     need: list[set[int]] = [set() for _ in range(parts)]
     for a, b in pairs:
         if b // size != a // size:
             need[b // size].add(b)
-    return {"pairs": pairs, "requests": [sorted(n) for n in need]}
+    return {
+        "a": array("q", [a for a, _ in pairs]),
+        "b": array("q", [b for _, b in pairs]),
+        "requests": [array("q", sorted(n)) for n in need],
+    }
 
 
-def _send(records: list[Record], start: int, *requests: list[int]) -> list[dict[int, Record]]:
-    return [{b: records[b - start] for b in wanted} for wanted in requests]
+def _send(part: Record, start: int, *requests: array[int]) -> list[Record]:
+    """For each partition, the passages of this one that its pairs need (columns, as _pack's)."""
+    return [_subset(part, [b - start for b in wanted]) | {"index": wanted} for wanted in requests]
 
 
 @_task
 def _score(
     counts: Record,
+    rarities: list[Mapping[str, float]],
     size: int,
     parts: int,
-    group: list[tuple[int, list[Record], Record, list[dict[int, Record]]]],
+    group: list[tuple[int, Record, Record, list[Record]]],
 ) -> Record:
     """The group's pairs scored, and each pair seen from both ends, sent to each end's partition
     (x, y, score, y's outlet code) for its best matches."""
     vocabulary = _vocabulary(counts)
-    record_of: dict[int, Record] = {}
+    where: dict[int, tuple[Record, int]] = {}  # passage -> (the columns holding it, its row)
     pairs: list[tuple[int, int]] = []
-    for start, records, deduped, received in group:
-        record_of.update((start + n, r) for n, r in enumerate(records))
+    for start, part, deduped, received in group:
+        where.update((start + n, (part, n)) for n in range(len(part["text"])))
         for sent in received:
-            record_of.update(sent)
-        pairs.extend(deduped["pairs"])
+            where.update((i, (sent, n)) for n, i in enumerate(sent["index"]))
+        pairs.extend(zip(deduped["a"], deduped["b"], strict=True))
+    found: dict[int, list[PassageAnchors]] = {}  # id of the columns -> their anchors
     profiles: dict[int, Profile] = {}
 
     def profile(i: int) -> Profile:
         if i not in profiles:
-            passage, found = _passage_of(record_of[i])
-            parsed, _ = alignment.prepare(passage, found)
-            profiles[i] = alignment.profile(parsed, vocabulary, found)
+            columns, n = where[i]
+            held = found.get(id(columns))
+            if held is None:
+                held = found[id(columns)] = _anchors(columns, rarities)
+            parsed, _ = alignment.prepare_text(columns["text"][n], held[n])
+            profiles[i] = alignment.profile(parsed, vocabulary, held[n])
         return profiles[i]
+
+    def outlet(i: int) -> int:
+        columns, n = where[i]
+        return columns["outlet"][n]  # type: ignore[no-any-return]
 
     scores = alignment.score([(profile(a), profile(b)) for a, b in pairs], vocabulary)
     xs, ys = [array("q") for _ in range(parts)], [array("q") for _ in range(parts)]
@@ -495,7 +522,7 @@ def _score(
             xs[k].append(x)
             ys[k].append(y)
             by[k].append(score)
-            outlets[k].append(record_of[y]["outlet"])
+            outlets[k].append(outlet(y))
     return {
         "a": array("q", [a for a, _ in pairs]),
         "b": array("q", [b for _, b in pairs]),
@@ -517,26 +544,73 @@ def _best(*sides: Record) -> Record:
     return {"nearest": linking.nearest(best), "sides": list(linking.preferences(seen, best))}
 
 
-def _among(scored: Record, ends: list[int]) -> list[tuple[int, int, float]]:
+def _among(scored: Record, ends: array[int]) -> Record:
     """The scored pairs whose two passages are both among ``ends`` (the merges look them up)."""
     wanted = set(ends)
-    return [
-        (a, b, score)
-        for a, b, score in zip(scored["a"], scored["b"], scored["score"], strict=True)
-        if a in wanted and b in wanted
-    ]
+    out = _columns(a="q", b="q", score="d")
+    for a, b, score in zip(scored["a"], scored["b"], scored["score"], strict=True):
+        if a in wanted and b in wanted:
+            out["a"].append(a)
+            out["b"].append(b)
+            out["score"].append(score)
+    return out
 
 
-def _passage_record(passage: Passage, anchors: Anchors, outlets: dict[str, int]) -> Record:
+def _pack(
+    passages: Sequence[Passage], anchors: Anchors, codes: dict[str, int], rarities: list[Mapping[str, float]]
+) -> Record:
+    """A partition's passages as the tasks need them, in columns: text, outlet code and anchors
+    (names, figures, speakers, and indices into the partition's article contexts and into
+    ``rarities``, the run's rarity mappings, which it extends; None for a passage without)."""
+    contexts: dict[frozenset[str], int] = {}
+    rows: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], int, int] | None] = []
+    for p in passages:
+        found = anchors.get(p.id)
+        if found is NONE:
+            rows.append(None)
+            continue
+        rarity = next((n for n, r in enumerate(rarities) if r is found.rarity), None)
+        if rarity is None:
+            rarity = len(rarities)
+            rarities.append(found.rarity)
+        context = contexts.setdefault(found.context, len(contexts))
+        rows.append((found.names, found.figures, found.speakers, context, rarity))
     return {
-        "passage": to_record(passage),
-        "anchors": to_record(anchors.get(passage.id)),
-        "outlet": outlets[passage.outlet],
+        "text": [p.text for p in passages],
+        "outlet": array("l", [codes[p.outlet] for p in passages]),
+        "anchors": rows,
+        "contexts": [sorted(c) for c in contexts],
     }
 
 
-def _passage_of(record: Record) -> tuple[Passage, PassageAnchors]:
-    return from_record(Passage, record["passage"]), from_record(PassageAnchors, record["anchors"])
+def _subset(part: Record, rows: Sequence[int]) -> Record:
+    """Some rows of _pack's columns, in _pack's form."""
+    contexts: dict[int, int] = {}
+    anchors = []
+    for n in rows:
+        row = part["anchors"][n]
+        if row is not None:
+            row = (*row[:3], contexts.setdefault(row[3], len(contexts)), row[4])
+        anchors.append(row)
+    return {
+        "text": [part["text"][n] for n in rows],
+        "outlet": array("l", [part["outlet"][n] for n in rows]),
+        "anchors": anchors,
+        "contexts": [part["contexts"][c] for c in contexts],
+    }
+
+
+def _anchors(part: Record, rarities: list[Mapping[str, float]]) -> list[PassageAnchors]:
+    """The rows' anchors back, each article's context one frozenset shared by its passages."""
+    contexts = [frozenset(c) for c in part["contexts"]]
+    return [
+        NONE
+        if row is None
+        else PassageAnchors(
+            names=row[0], figures=row[1], speakers=row[2], context=contexts[row[3]], rarity=rarities[row[4]]
+        )
+        for row in part["anchors"]
+    ]
 
 
 def _pick(value: Any, key: Any) -> Any:
@@ -556,7 +630,7 @@ def _request(deduped: Record, part: int) -> list[int]:
 
 
 def _pair_count(deduped: Record) -> int:
-    return len(deduped["pairs"])
+    return len(deduped["a"])
 
 
 def _bucket_of(token: str, buckets: int) -> int:

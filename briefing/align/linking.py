@@ -13,7 +13,7 @@ never proposed (``Units``); linking itself reads outlets, scores and anchors.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 from rapidfuzz.distance import Indel
@@ -80,7 +80,9 @@ class Units:
         self.passages = tuple(passages)
         self.vocabulary = vocabulary
         self._anchors = anchors
-        self._profiles: dict[int, Profile] = dict(enumerate(profiles or ()))
+        self._profiles: list[Profile | None] = (
+            list(profiles) if profiles is not None else [None] * len(self.passages)
+        )
 
     def __len__(self) -> int:
         return len(self.passages)
@@ -92,7 +94,7 @@ class Units:
         return self._anchors.get(self.passages[i].id)
 
     def profile(self, i: int) -> Profile:
-        made = self._profiles.get(i)
+        made = self._profiles[i]
         if made is None:
             parsed = words(self.passages[i].text)
             made = self._profiles[i] = Profile.of(parsed, self.vocabulary, self.anchors(i))
@@ -250,12 +252,14 @@ def _cluster(units: Units, links: list[tuple[float, int, int]], scores: Scores) 
         gj = groups.get(group_of.get(j, -1), [j])
         if gi is gj:
             continue
-        cross = [pair_score(x, y) for x in gi for y in gj if outlet(x) != outlet(y)]
-        if not cross or min(cross) < MERGE_MIN or sum(cross) / len(cross) < LINK_THRESHOLD:
-            continue
+        # The cheap test first, and scoring stops at the first pair under MERGE_MIN: the same
+        # decisions as scoring every cross pair (each score is the same whenever it is made).
         if len(gi) + len(gj) > 2 and any(
             conflicting(units.anchors(x), units.anchors(y)) for x in gi for y in gj
         ):
+            continue
+        cross = _cross(gi, gj, outlet, pair_score)
+        if not cross or sum(cross) / len(cross) < LINK_THRESHOLD:
             continue
         merged = sorted(gi + gj)
         key = merged[0]
@@ -291,6 +295,21 @@ def _cluster(units: Units, links: list[tuple[float, int, int]], scores: Scores) 
             )
         )
     return tuple(clusters)
+
+
+def _cross(
+    gi: list[int], gj: list[int], outlet: Callable[[int], str], pair_score: Callable[[int, int], float]
+) -> list[float]:
+    """The scores of the cross-outlet pairs of two groups, or none once one is under MERGE_MIN."""
+    cross: list[float] = []
+    for x in gi:
+        for y in gj:
+            if outlet(x) != outlet(y):
+                score = pair_score(x, y)
+                if score < MERGE_MIN:
+                    return []
+                cross.append(score)
+    return cross
 
 
 def shared_words(a: str, b: str) -> tuple[str, ...]:
