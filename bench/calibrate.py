@@ -90,7 +90,7 @@ def conclude(corpus: Prepared, model: object) -> Alignment:
     probabilities = model.predict_proba(corpus.x)[:, 1].tolist() if corpus.x else []  # type: ignore[attr-defined]
     scores = dict(zip(corpus.pairs, probabilities, strict=True))
     with weights_of(model):
-        return linking.conclude(corpus.units, scores)
+        return linking.conclude(corpus.passages, corpus.units, scores)
 
 
 @contextmanager

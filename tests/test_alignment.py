@@ -74,7 +74,7 @@ def test_nearest_match_is_another_outlets_passage_scoring_the_best(
     prepared = [alignment.prepare(p, found.get(p.id)) for p in result.passages]
     vocabulary = Vocabulary.build([tokens for _, tokens in prepared])
     units = alignment.make_units(result.passages, [w for w, _ in prepared], vocabulary, found)
-    profile = {p.id: units.profile(i) for i, p in enumerate(units.passages)}
+    profile = {p.id: units.profile(i) for i, p in enumerate(result.passages)}
     assert result.nearest
     for pid, match in result.nearest.items():
         assert by_id[match.passage].outlet != by_id[pid].outlet
@@ -190,3 +190,45 @@ def test_pair_weights_do_not_depend_on_the_order_stems_come_in() -> None:
         profile = Profile.of(words(" ".join(order)), vocabulary)
         seen.add((profile.weight, profile.norm))
     assert len(seen) == 1
+
+
+def test_merging_by_connected_component_gives_the_whole_corpus_alignment(tmp_path: Path) -> None:
+    # The Dask engine merges each component of the link graph in its own task, with only that
+    # component's passages and scores: it must give the clusters merging everything at once does.
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
+    try:
+        from synthetic import generate  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    generate(tmp_path, 240)
+    passages = [p for a in corpus.load(tmp_path).articles for p in segmentation.split(cleaning.clean(a))]
+    prepared = [alignment.prepare(p) for p in passages]
+    indexed = [tokens for _, tokens in prepared]
+    vocabulary = Vocabulary.build(indexed)
+    units = alignment.make_units(passages, [w for w, _ in prepared], vocabulary)
+    pairs = alignment.candidate_pairs(indexed, [p.outlet for p in passages], vocabulary)
+    profiles = [(units.profile(i), units.profile(j)) for i, j in pairs]
+    scores = dict(zip(pairs, alignment.score(profiles, vocabulary), strict=True))
+    best = linking.best_matches(linking.sides(units, scores))
+    linkable = linking.candidates(linking.preferences(linking.sides(units, scores), best))
+    links = linking.links(units, linkable, scores)
+    components = linking.components(links)
+    assert len(components) > 20
+    assert sorted(m for c in components for m in c) == sorted({x for _, i, j in links for x in (i, j)})
+    groups: list[linking.Group] = []
+    for members in components:
+        inside = set(members)
+        apart = linking.Units(
+            {m: passages[m].text for m in members},
+            {m: passages[m].outlet for m in members},
+            {m: units.anchors(m) for m in members},
+            vocabulary,
+        )
+        groups += linking.groups(
+            apart,
+            [link for link in links if link[1] in inside],
+            {pair: s for pair, s in scores.items() if pair[0] in inside and pair[1] in inside},
+        )
+    assert linking.aligned(passages, groups, linking.nearest(best)) == alignment.align(passages)

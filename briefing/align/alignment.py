@@ -120,28 +120,29 @@ def _align(
     indexed = [tokens for _, tokens in prepared]
     vocabulary = Vocabulary.build(indexed)
     units = make_units(passages, [parsed for parsed, _ in prepared], vocabulary, anchors)
-    scores = _score_candidates(units, indexed, vocabulary)
+    outlets = [p.outlet for p in passages]
+    scores = _score_candidates(units, outlets, indexed, vocabulary)
     if vectors is None:
-        return linking.conclude(units, scores)
-    semantic = semantic_pairs(units, indexed, vectors)
+        return linking.conclude(passages, units, scores)
+    semantic = semantic_pairs(outlets, indexed, vectors)
     missing = [pair for pair in semantic if pair not in scores]
     fresh = score([(units.profile(i), units.profile(j)) for i, j in missing], vocabulary)
     scores = dict(sorted([*scores.items(), *zip(missing, fresh, strict=True)]))
-    return linking.conclude(units, scores, semantic=semantic)
+    return linking.conclude(passages, units, scores, semantic=semantic)
 
 
 def semantic_pairs(
-    units: Units, indexed: Sequence[Sequence[str]], vectors: npt.NDArray[np.floating]
+    outlets: Sequence[str], indexed: Sequence[Sequence[str]], vectors: npt.NDArray[np.floating]
 ) -> list[tuple[int, int]]:
     """The semantic route's candidate links (i < j): passages of two outlets that are mutual
     best by margin over their vectors' cosine (``neighbours``), each with MIN_CONTENT_WORDS."""
     from briefing.align import neighbours
 
-    if len(vectors) != len(units):
-        raise ValueError(f"{len(vectors)} vectors for {len(units)} passages")
+    if len(vectors) != len(outlets):
+        raise ValueError(f"{len(vectors)} vectors for {len(outlets)} passages")
     found = neighbours.mutual_pairs(
         vectors,
-        [p.outlet for p in units.passages],
+        outlets,
         usable=[len(set(tokens)) >= MIN_CONTENT_WORDS for tokens in indexed],
         k=MARGIN_NEIGHBOURS,
         min_cosine=SEMANTIC_MIN_COSINE,
@@ -175,7 +176,7 @@ def make_units(
     """The passages with their profiles, in the passages' order (indices are positions)."""
     found = anchors or Anchors()
     profiles = [profile(w, vocabulary, found.get(p.id)) for p, w in zip(passages, parsed, strict=True)]
-    return Units(passages, found, vocabulary, profiles)
+    return Units.of(passages, found, vocabulary, profiles)
 
 
 def score(pairs: Sequence[tuple[Profile, Profile]], vocabulary: Vocabulary) -> list[float]:
@@ -293,9 +294,9 @@ def kept_candidates(
 
 
 def _score_candidates(
-    units: Units, indexed: list[tuple[str, ...]], vocabulary: Vocabulary
+    units: Units, outlets: Sequence[str], indexed: list[tuple[str, ...]], vocabulary: Vocabulary
 ) -> dict[tuple[int, int], float]:
     """Probability for each candidate pair (i < j) from different outlets."""
-    pairs = candidate_pairs(indexed, [p.outlet for p in units.passages], vocabulary)
+    pairs = candidate_pairs(indexed, outlets, vocabulary)
     scores = score([(units.profile(i), units.profile(j)) for i, j in pairs], vocabulary)
     return dict(zip(pairs, scores, strict=True))

@@ -17,10 +17,13 @@ stages of ``alignment`` by partition of passages:
 5. best: each scoring task sends each pair, seen from both ends, to each end's partition, which
    finds its passages' best match per outlet and nearest match (``linking.best_matches``) and
    says, for each pair that reaches the link threshold, whether it is its end's best.
-6. finish, in this process: the pairs that may link (mutual or strong), the scores among their
-   passages (which the scoring tasks still hold) and the nearest matches give links and clusters
-   (``linking.finish``). No process holds every scored pair; this one holds the passages, which
-   the alignment returns, and the few pairs that may link.
+6. links, in this process: from the pairs that may link (mutual or strong; a few per passage),
+   those whose articles are not apart (``linking.links``), and the link graph's connected
+   components (``linking.components``), packed into a few batches a worker.
+7. group: each batch's merges run on a worker (``linking.groups``), with the batch's passages,
+   links and the scored pairs among them, which the scoring tasks still hold; this process
+   numbers the clusters (``linking.aligned``). No process holds every scored pair; this one
+   holds the passages, which the alignment returns, the links and the nearest matches.
 
 No task holds more than a partition's passages or a bucket's postings. Data moves between tasks
 as plain records (lists and dicts of strings, numbers and tuples), never as pipeline objects.
@@ -30,7 +33,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import math
 import os
 import time
 import typing
@@ -75,6 +77,9 @@ RETRIES = 2
 CONNECT_TIMEOUT = "10s"
 WORKER_WAIT_SECONDS = 30
 REDUCE_FAN_IN = 8
+# Merging runs by connected component of the link graph, in batches of components: a few a
+# worker, so that one large component does not hold the others back.
+BATCHES_PER_WORKER = 4
 PROGRESS_EVERY_SECONDS = 2.0
 
 Progress = Callable[[str], None]
@@ -182,30 +187,84 @@ def align(
     found = anchors or Anchors()
     if not passages:
         return alignment.align(passages, anchors=found)
+    codes = {outlet: code for code, outlet in enumerate(sorted({p.outlet for p in passages}))}
+    rarities: list[Mapping[str, float]] = []
+    packed = [
+        _pack(passages[start : start + partition_size], found, codes, rarities)
+        for start in range(0, len(passages), partition_size)
+    ]
     with session(scheduler, progress=progress) as client, _errors():
         run = _Run(client, "align", progress)
-        counts, scored = _index_and_score(run, passages, found, partition_size)
-        vocabulary_counts = run.gather([counts])[0]
-        parts = math.ceil(len(passages) / partition_size)
-        best = [run.submit(_best, *[run.submit(_sides, s, k) for s in scored]) for k in range(parts)]
+        records = client.scatter(packed)
+        # The corpus's rarity mappings (one, shared by every passage's anchors) go to each worker once.
+        [rarity] = client.scatter([rarities], broadcast=True)
+        counts, scored = _index_and_score(run, records, rarity, partition_size)
+        best = [run.submit(_best, *[run.submit(_sides, s, k) for s in scored]) for k in range(len(packed))]
         nearest, candidates = _linkable(run.gather(best))
-        ends = array("q", sorted({x for _, i, j in candidates for x in (i, j)}))
-        [ends_future] = client.scatter([ends], broadcast=True)
-        among = run.gather([run.submit(_among, s, ends_future) for s in scored])
-    enabled = gc.isenabled()
-    gc.disable()  # as alignment.align: many small long-lived objects, no cycles
-    try:
-        vocabulary = Vocabulary.from_counts(vocabulary_counts["df"], vocabulary_counts["size"])
-        scores = {
-            (a, b): score
-            for part in among
-            for a, b, score in zip(part["a"], part["b"], part["score"], strict=True)
-        }
-        units = Units(passages, found, vocabulary)
-        return linking.finish(units, candidates, scores, nearest)
-    finally:
-        if enabled:
-            gc.enable()
+        total = run.gather([counts])[0]
+        units = Units.of(passages, found, Vocabulary.from_counts(total["df"], total["size"]))
+        links = linking.links(units, candidates, {})
+        batches = _batches(linking.components(links), len(client.scheduler_info(n_workers=-1)["workers"]))
+        groups = _groups_of(
+            run,
+            scored,
+            counts,
+            rarity,
+            links,
+            batches,
+            [
+                _pack([passages[m] for m in members], found, codes, rarities) | {"index": array("q", members)}
+                for members in batches
+            ],
+        )
+    return linking.aligned(passages, groups, nearest)
+
+
+def _groups_of(
+    run: _Run,
+    scored: list[Future[Any]],
+    counts: Future[Any],
+    rarity: Future[Any],
+    links: list[tuple[float, int, int]],
+    batches: list[list[int]],
+    rows: list[Record],
+) -> list[linking.Group]:
+    """Stage 7: each batch of components grouped on a worker, with its passages (``rows``), its
+    links (in the order of ``links``) and the scored pairs among its passages."""
+    if not batches:
+        return []
+    batch_of = {m: k for k, members in enumerate(batches) for m in members}
+    batch_links = [_columns(score="d", i="q", j="q") for _ in batches]
+    for score, i, j in links:
+        columns = batch_links[batch_of[i]]
+        columns["score"].append(score)
+        columns["i"].append(i)
+        columns["j"].append(j)
+    [where] = run.client.scatter(
+        [{"members": array("q", batch_of), "batches": array("q", batch_of.values())}], broadcast=True
+    )
+    among = [run.submit(_among, s, where, len(batches)) for s in scored]
+    futures = [
+        run.submit(
+            _group, counts, rarity, rows[k] | batch_links[k], *[run.submit(_pick, a, k) for a in among]
+        )
+        for k in range(len(batches))
+    ]
+    return [group for result in run.gather(futures) for group in result]
+
+
+def _batches(components: list[list[int]], workers: int) -> list[list[int]]:
+    """The components in BATCHES_PER_WORKER batches a worker (fewer when there are fewer),
+    the heaviest first into the lightest batch; a component weighs its size squared (merging
+    compares groups pairwise)."""
+    count = max(1, min(len(components), BATCHES_PER_WORKER * workers))
+    batches: list[list[int]] = [[] for _ in range(count)]
+    weights = [0] * count
+    for members in sorted(components, key=len, reverse=True):
+        k = weights.index(min(weights))
+        batches[k].extend(members)
+        weights[k] += len(members) ** 2
+    return [sorted(members) for members in batches if members]
 
 
 def _linkable(parts: list[Record]) -> tuple[dict[int, tuple[float, int]], list[tuple[float, int, int]]]:
@@ -217,21 +276,10 @@ def _linkable(parts: list[Record]) -> tuple[dict[int, tuple[float, int]], list[t
 
 
 def _index_and_score(
-    run: _Run, passages: tuple[Passage, ...], anchors: Anchors, size: int
+    run: _Run, records: list[Future[Any]], rarity: Future[Any], size: int
 ) -> tuple[Future[Any], list[Future[Any]]]:
     """Stages 1 to 4 on the cluster: the summed document frequencies and the scored pairs (i < j),
     left on the workers."""
-    client = run.client
-    codes = {outlet: code for code, outlet in enumerate(sorted({p.outlet for p in passages}))}
-    rarities: list[Mapping[str, float]] = []
-    records: list[Future[Any]] = client.scatter(
-        [
-            _pack(passages[start : start + size], anchors, codes, rarities)
-            for start in range(0, len(passages), size)
-        ]
-    )
-    # The corpus's rarity mapping (one, shared by every passage's anchors) goes to each worker once.
-    [rarity] = client.scatter([rarities], broadcast=True)
     parts = len(records)
     starts = [k * size for k in range(parts)]
     prepared = [run.submit(_prepare, part, rarity) for part in records]
@@ -544,16 +592,39 @@ def _best(*sides: Record) -> Record:
     return {"nearest": linking.nearest(best), "sides": list(linking.preferences(seen, best))}
 
 
-def _among(scored: Record, ends: array[int]) -> Record:
-    """The scored pairs whose two passages are both among ``ends`` (the merges look them up)."""
-    wanted = set(ends)
-    out = _columns(a="q", b="q", score="d")
+def _among(scored: Record, where: Record, batches: int) -> list[Record]:
+    """For each batch of components, the scored pairs with both passages in it (``where``: the
+    batched passages and their batches); merges look them up."""
+    batch_of = dict(zip(where["members"], where["batches"], strict=True))
+    out = [_columns(a="q", b="q", score="d") for _ in range(batches)]
     for a, b, score in zip(scored["a"], scored["b"], scored["score"], strict=True):
-        if a in wanted and b in wanted:
-            out["a"].append(a)
-            out["b"].append(b)
-            out["score"].append(score)
+        k = batch_of.get(a)
+        if k is not None and batch_of.get(b) == k:
+            out[k]["a"].append(a)
+            out[k]["b"].append(b)
+            out[k]["score"].append(score)
     return out
+
+
+@_task
+def _group(
+    counts: Record, rarities: list[Mapping[str, float]], batch: Record, *among: Record
+) -> list[linking.Group]:
+    """``linking.groups`` on one batch of components."""
+    index = batch["index"]
+    units = Units(
+        dict(zip(index, batch["text"], strict=True)),
+        dict(zip(index, batch["outlet"], strict=True)),
+        dict(zip(index, _anchors(batch, rarities), strict=True)),
+        _vocabulary(counts),
+    )
+    scores = {
+        (a, b): score
+        for part in among
+        for a, b, score in zip(part["a"], part["b"], part["score"], strict=True)
+    }
+    links = list(zip(batch["score"], batch["i"], batch["j"], strict=True))
+    return linking.groups(units, links, scores)
 
 
 def _pack(

@@ -61,56 +61,87 @@ _NON_WORD = re.compile(r"[^\w\x00]+|_")
 Outlet = TypeVar("Outlet", bound=Hashable)
 Scores = dict[tuple[int, int], float]  # (i, j), i < j -> the pair model's probability
 Best = dict[tuple[int, Outlet], tuple[float, int]]  # (x, outlet) -> (score, y): x's best there
+# A cluster before it is numbered: its passages (positions) and its cross-outlet pairs (x, y, score,
+# the words they share), plain data that the Dask engine's tasks return.
+Group = tuple[tuple[int, ...], tuple[tuple[int, int, float, tuple[str, ...]], ...]]
 
 
 class Units:
-    """The aligned passages by position, with their anchors, and their profiles made on first use.
+    """Passages by position: their texts, outlets and anchors, and their profiles made on first use.
 
-    The local engine passes the profiles it scored with; the Dask engine's central step passes
-    none, and makes the few that merges need.
+    Each of ``texts``, ``outlets`` and ``anchors`` is a sequence over all passages, or a mapping
+    from the positions of some (a Dask task's share). The local engine passes the profiles it
+    scored with; the Dask engine passes none, and merges make the few they need.
     """
 
     def __init__(
         self,
+        texts: Sequence[str] | Mapping[int, str],
+        outlets: Sequence[Hashable] | Mapping[int, Hashable],
+        anchors: Sequence[PassageAnchors] | Mapping[int, PassageAnchors],
+        vocabulary: Vocabulary,
+        profiles: Sequence[Profile] | None = None,
+    ) -> None:
+        self._texts = texts
+        self._outlets = outlets
+        self._anchors = anchors
+        self.vocabulary = vocabulary
+        self._given = profiles
+        self._made: dict[int, Profile] = {}
+
+    @classmethod
+    def of(
+        cls,
         passages: Sequence[Passage],
         anchors: Anchors,
         vocabulary: Vocabulary,
         profiles: Sequence[Profile] | None = None,
-    ) -> None:
-        self.passages = tuple(passages)
-        self.vocabulary = vocabulary
-        self._anchors = anchors
-        self._profiles: list[Profile | None] = (
-            list(profiles) if profiles is not None else [None] * len(self.passages)
+    ) -> Units:
+        """The units of all ``passages``, in their order."""
+        return cls(
+            [p.text for p in passages],
+            [p.outlet for p in passages],
+            [anchors.get(p.id) for p in passages],
+            vocabulary,
+            profiles,
         )
 
     def __len__(self) -> int:
-        return len(self.passages)
+        return len(self._texts)
 
-    def outlet(self, i: int) -> str:
-        return self.passages[i].outlet
+    def text(self, i: int) -> str:
+        return self._texts[i]
+
+    def outlet(self, i: int) -> Hashable:
+        return self._outlets[i]
 
     def anchors(self, i: int) -> PassageAnchors:
-        return self._anchors.get(self.passages[i].id)
+        return self._anchors[i]
 
     def profile(self, i: int) -> Profile:
-        made = self._profiles[i]
+        if self._given is not None:
+            return self._given[i]
+        made = self._made.get(i)
         if made is None:
-            parsed = words(self.passages[i].text)
-            made = self._profiles[i] = Profile.of(parsed, self.vocabulary, self.anchors(i))
+            made = self._made[i] = Profile.of(words(self._texts[i]), self.vocabulary, self._anchors[i])
         return made
 
 
-def conclude(units: Units, scores: Scores, *, semantic: Sequence[tuple[int, int]] = ()) -> Alignment:
+def conclude(
+    passages: Sequence[Passage], units: Units, scores: Scores, *, semantic: Sequence[tuple[int, int]] = ()
+) -> Alignment:
     """From every scored candidate pair (i < j): best per outlet, links, nearest matches and
     clusters. ``semantic``: the semantic route's pairs (scored too), linked as well unless their
     articles are apart or they state different dates or figures."""
     best = best_matches(sides(units, scores))
     linkable = candidates(preferences(sides(units, scores), best))
-    return finish(units, linkable, scores, nearest(best), semantic=semantic)
+    found = links(units, linkable, scores, semantic=semantic)
+    return aligned(passages, groups(units, found, scores), nearest(best))
 
 
-def sides(units: Units, scores: Mapping[tuple[int, int], float]) -> Iterator[tuple[int, int, float, str]]:
+def sides(
+    units: Units, scores: Mapping[tuple[int, int], float]
+) -> Iterator[tuple[int, int, float, Hashable]]:
     """Each scored pair seen from both ends: (x, y, score, y's outlet)."""
     for (i, j), score in scores.items():
         yield i, j, score, units.outlet(j)
@@ -166,32 +197,69 @@ def candidates(preferred: Iterable[tuple[int, int, float, bool]]) -> list[tuple[
     ]
 
 
-def finish(
+def links(
     units: Units,
     linkable: Iterable[tuple[float, int, int]],
     scores: Scores,
-    best: Mapping[int, tuple[float, int]],
     *,
     semantic: Sequence[tuple[int, int]] = (),
-) -> Alignment:
-    """Links from the pairs that may link (``candidates``), clusters from the links, and the
-    alignment.
-
-    ``scores`` must hold every scored candidate pair among the links' passages (merges look
-    those up, and score the pairs the index never proposed); ``best``: each passage's nearest
-    match (x -> (score, y)).
-    """
-    links = [(s, i, j) for s, i, j in linkable if s >= STRONG_THRESHOLD or not _apart(units, i, j)]
-    links.sort(key=lambda sij: (-sij[0], sij[1], sij[2]))
+) -> list[tuple[float, int, int]]:
+    """The links (score, i, j), strongest first, from the pairs that may link (``candidates``):
+    those whose articles are not apart (CONTEXT_GATE) unless STRONG, and the semantic route's."""
+    found = [(s, i, j) for s, i, j in linkable if s >= STRONG_THRESHOLD or not _apart(units, i, j)]
+    found.sort(key=lambda sij: (-sij[0], sij[1], sij[2]))
     if semantic:
-        links = _with_semantic(units, links, scores, semantic)
-    clusters = _cluster(units, links, scores)
-    passages = units.passages
+        found = _with_semantic(units, found, scores, semantic)
+    return found
+
+
+def components(links: Iterable[tuple[float, int, int]]) -> list[list[int]]:
+    """The passages the links join, by connected component (each sorted, in order of their first
+    passage). Merges never join two components, so each can be grouped apart (``groups``)."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for _, i, j in links:
+        a, b = root(i), root(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    found: dict[int, list[int]] = {}
+    for x in sorted(parent):
+        found.setdefault(root(x), []).append(x)
+    return list(found.values())
+
+
+def aligned(
+    passages: Sequence[Passage], found: Iterable[Group], best: Mapping[int, tuple[float, int]]
+) -> Alignment:
+    """The alignment: the groups as clusters numbered in order of their first passage, and each
+    passage's nearest match (``best``: x -> (score, y)), raised to its cluster links."""
+    clusters = tuple(_cluster(passages, n, group) for n, group in enumerate(sorted(found), start=1))
     matches = {
         passages[x].id: Match(passage=passages[y].id, score=round(score, 4))
         for x, (score, y) in sorted(best.items())
     }
-    return Alignment(passages=passages, clusters=clusters, nearest=_raised(matches, clusters))
+    return Alignment(passages=tuple(passages), clusters=clusters, nearest=_raised(matches, clusters))
+
+
+def _cluster(passages: Sequence[Passage], number: int, group: Group) -> Cluster:
+    members, pairs = group
+    cluster_links = tuple(
+        Link(a=passages[x].id, b=passages[y].id, score=score, shared=shared) for x, y, score, shared in pairs
+    )
+    mean = sum(link.score for link in cluster_links) / len(cluster_links)
+    return Cluster(
+        id=f"c{number}",
+        passages=tuple(passages[m].id for m in members),
+        outlets=tuple(sorted({passages[m].outlet for m in members})),
+        score=round(min(1.0, max(0.0, mean)), 4),
+        links=cluster_links,
+    )
 
 
 def _raised(nearest: dict[str, Match], clusters: tuple[Cluster, ...]) -> dict[str, Match]:
@@ -235,10 +303,14 @@ def _apart(units: Units, i: int, j: int) -> bool:
     return context_apart(units.anchors(i), units.anchors(j)) >= CONTEXT_GATE
 
 
-def _cluster(units: Units, links: list[tuple[float, int, int]], scores: Scores) -> tuple[Cluster, ...]:
-    """Greedy agglomeration over links, strongest first, refusing incoherent merges."""
+def groups(units: Units, links: list[tuple[float, int, int]], scores: Scores) -> list[Group]:
+    """Greedy agglomeration over links, strongest first, refusing incoherent merges: each group's
+    passages and its cross-outlet pairs (x, y, score, the words they share).
+
+    ``scores`` must hold every scored candidate pair among the links' passages; a merge scores
+    the pairs the index never proposed (and adds them)."""
     group_of: dict[int, int] = {}
-    groups: dict[int, list[int]] = {}
+    held: dict[int, list[int]] = {}
     outlet = units.outlet
 
     def pair_score(x: int, y: int) -> float:
@@ -248,8 +320,8 @@ def _cluster(units: Units, links: list[tuple[float, int, int]], scores: Scores) 
         return scores[key]
 
     for _, i, j in links:
-        gi = groups.get(group_of.get(i, -1), [i])
-        gj = groups.get(group_of.get(j, -1), [j])
+        gi = held.get(group_of.get(i, -1), [i])
+        gj = held.get(group_of.get(j, -1), [j])
         if gi is gj:
             continue
         # The cheap test first, and scoring stops at the first pair under MERGE_MIN: the same
@@ -265,40 +337,26 @@ def _cluster(units: Units, links: list[tuple[float, int, int]], scores: Scores) 
         key = merged[0]
         for old in (group_of.get(i), group_of.get(j)):
             if old is not None:
-                groups.pop(old, None)
-        groups[key] = merged
+                held.pop(old, None)
+        held[key] = merged
         for member in merged:
             group_of[member] = key
-
-    passages = units.passages
-    clusters: list[Cluster] = []
-    for members in sorted(groups.values()):
-        pairs = [(x, y) for n, x in enumerate(members) for y in members[n + 1 :] if outlet(x) != outlet(y)]
-        cluster_links = tuple(
-            Link(
-                a=passages[x].id,
-                b=passages[y].id,
-                score=round(pair_score(x, y), 4),
-                shared=shared_words(passages[x].text, passages[y].text),
-            )
-            for x, y in pairs
+    return [
+        (
+            tuple(members),
+            tuple(
+                (x, y, round(pair_score(x, y), 4), shared_words(units.text(x), units.text(y)))
+                for n, x in enumerate(members)
+                for y in members[n + 1 :]
+                if outlet(x) != outlet(y)
+            ),
         )
-        mean = sum(link.score for link in cluster_links) / len(cluster_links)
-        outlets = sorted({outlet(m) for m in members})
-        clusters.append(
-            Cluster(
-                id=f"c{len(clusters) + 1}",
-                passages=tuple(passages[m].id for m in members),
-                outlets=tuple(outlets),
-                score=round(min(1.0, max(0.0, mean)), 4),
-                links=cluster_links,
-            )
-        )
-    return tuple(clusters)
+        for members in sorted(held.values())
+    ]
 
 
 def _cross(
-    gi: list[int], gj: list[int], outlet: Callable[[int], str], pair_score: Callable[[int, int], float]
+    gi: list[int], gj: list[int], outlet: Callable[[int], Hashable], pair_score: Callable[[int, int], float]
 ) -> list[float]:
     """The scores of the cross-outlet pairs of two groups, or none once one is under MERGE_MIN."""
     cross: list[float] = []
