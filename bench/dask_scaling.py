@@ -8,9 +8,10 @@ Each size and engine runs in a fresh process: load, clean and split the syntheti
 The local engine aligns in that process; the Dask engine on a LocalCluster of --workers
 single-threaded worker processes started there (its scheduler runs in that process too). Reported:
 the align time (the cluster's start-up apart), peak RSS of the main process and of each worker,
-the compute seconds of each stage's tasks (Dask's task stream) and the time of the central
-conclude. From the per-passage costs at the largest size, an estimate of --estimate-articles on
---estimate-workers workers. The two engines' clusters are compared: they must be equal.
+the compute seconds of each stage's tasks (Dask's task stream) and the time the command's process
+takes after the last task (numbering the clusters). From the per-passage costs at the largest
+size, an estimate of --estimate-articles on --estimate-workers workers. The two engines' clusters
+are compared: they must be equal.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 # distributed.Nanny starts every worker with this PYTHONHASHSEED (distributed/nanny.py).
 WORKER_HASH_SEED = "6640"
-STAGES = ("_prepare", "_sum_counts", "_index", "_answer", "_choose", "_dedupe", "_send", "_score")
+STAGES = (
+    "_prepare", "_sum_counts", "_index", "_answer", "_choose", "_dedupe", "_send", "_score",
+    "_best", "_among", "_group",
+)  # fmt: skip
 PASSAGES_PER_ARTICLE = 32  # synthetic articles: ~20 own sentences and ~12 shared claims
 
 
@@ -171,9 +175,11 @@ def estimate(row: dict[str, Any], articles: int, workers: int, partition_size: i
         f"stays flat when workers grow with the corpus: {articles:,} articles on {workers} workers hold "
         f"~{max(row['worker_peak_mb']) * scale * row['workers'] / workers / 1024:.1f} GB each (a rough "
         "linear scaling of this one size).",
-        f"- central conclude (best, links, clusters on the scored pairs, one process): "
-        f"{row['conclude_s']:.0f} s here, ~{central_s / 60:.0f} min and ~{central_mb / 1024:.0f} GB "
-        "at that size: the step that does not scale out; it holds every passage and scored pair.",
+        f"- the command's own process (loading, the links from the pairs that may link, their "
+        f"components, numbering the clusters): {row['conclude_s']:.0f} s after the last task here, "
+        f"~{central_s / 60:.0f} min and ~{central_mb / 1024:.0f} GB at that size (an upper bound: "
+        "it holds the scheduler too); it holds the passages, which the alignment returns, a few "
+        "links and one nearest match a passage, never the scored pairs.",
     ]
     return lines
 
@@ -245,7 +251,7 @@ def main() -> int:
         stages = ", ".join(f"{s.strip('_')} {row['compute_s'].get(s, 0.0):.0f}" for s in STAGES)
         print(
             f"\n{row['articles']:,} articles on Dask: {row['partitions']} partitions; cluster part "
-            f"{row['cluster_s']:.1f} s, central conclude {row['conclude_s']:.1f} s; task compute seconds: "
+            f"{row['cluster_s']:.1f} s, after the last task {row['conclude_s']:.1f} s; task compute seconds: "
             f"{stages}"
         )
     if dask_rows:
