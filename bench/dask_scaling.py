@@ -1,6 +1,7 @@
 """The Dask engine against the local engine on synthetic corpora: time, peak memory per process.
 
 Usage: python bench/dask_scaling.py [--sizes 10000,30000] [--workers 2] [--partition-size 20000]
+                                    [--staged-from N (distributed.STAGED_FROM)]
                                     [--corpora DIR] [--estimate-articles 1000000 --estimate-workers 50]
 
 Each size and engine runs in a fresh process: load, clean and split the synthetic corpus
@@ -37,6 +38,8 @@ STAGES = (
     "_prepare", "_sum_counts", "_index", "_answer", "_choose", "_dedupe", "_send", "_score",
     "_best", "_among", "_group",
 )  # fmt: skip
+SHUFFLES = 6
+ROUTING = ("_pieces", "_exchange", "_pick")  # tasks that only move pieces between stages
 PASSAGES_PER_ARTICLE = 32  # synthetic articles: ~20 own sentences and ~12 shared claims
 
 
@@ -86,11 +89,13 @@ def run_local(folder: Path) -> dict[str, Any]:
     }
 
 
-def run_dask(folder: Path, workers: int, partition_size: int) -> dict[str, Any]:
+def run_dask(folder: Path, workers: int, partition_size: int, staged_from: int | None) -> dict[str, Any]:
     """Align ``folder`` with the Dask engine on a LocalCluster of ``workers`` processes."""
     from distributed import Client, LocalCluster, get_task_stream
 
     from briefing.align import distributed
+
+    staged_from = staged_from or distributed.STAGED_FROM
 
     cluster_started = time.perf_counter()
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
@@ -107,6 +112,7 @@ def run_dask(folder: Path, workers: int, partition_size: int) -> dict[str, Any]:
             scheduler=cluster.scheduler_address,
             progress=lambda _m: marks.append(time.perf_counter()),
             partition_size=partition_size,
+            staged_from=staged_from,
         )
     done = time.perf_counter()
     compute: dict[str, float] = defaultdict(float)
@@ -131,6 +137,7 @@ def run_dask(folder: Path, workers: int, partition_size: int) -> dict[str, Any]:
         "workers": workers,
         "partition_size": partition_size,
         "partitions": parts,
+        "staged_from": staged_from,
         "passages": len(passages),
         "clusters": len(result.clusters),
         "digest": _digest(result),
@@ -150,11 +157,17 @@ def run_dask(folder: Path, workers: int, partition_size: int) -> dict[str, Any]:
 
 def estimate(row: dict[str, Any], articles: int, workers: int, partition_size: int) -> list[str]:
     """A written estimate for ``articles`` on ``workers`` workers from ``row``'s measured costs."""
+    from briefing.align import distributed
+
     passages = articles * row["passages"] / row["articles"]
     scale = passages / row["passages"]
     compute = sum(row["compute_s"].get(s, 0.0) for s in STAGES)
     parts = math.ceil(passages / partition_size)
-    shuffle_tasks = 4 * parts * parts
+    # The shuffles of one run (distributed.py): buckets, answers, pairs, requests, passages
+    # sent and sides go partition to partition; the merge batches are few (left out).
+    shuffle_tasks = SHUFFLES * distributed.shuffle_tasks(parts, parts)
+    direct_tasks = SHUFFLES * parts * parts
+    large = math.ceil(passages / 100_000)
     per_task_ms = 1.0  # the scheduler's cost per task, as Dask's docs put it (200 us to 1 ms)
     cluster_s = compute * scale / workers
     central_s = row["conclude_s"] * scale
@@ -167,9 +180,11 @@ def estimate(row: dict[str, Any], articles: int, workers: int, partition_size: i
         "(each task's work is bounded: a partition's passages, a bucket's postings; probes by "
         "PROBE_BUDGET, candidates by MAX_CANDIDATES).",
         f"- shuffles: {parts:,} partitions of {partition_size:,} passages give {shuffle_tasks:,} "
-        f"small routing tasks, ~{shuffle_tasks * per_task_ms / 1000 / 60:.0f} min of scheduler time at "
-        f"{per_task_ms:g} ms a task: grow partitions with the corpus (200,000 passages: "
-        f"{4 * math.ceil(passages / 200_000) ** 2:,} tasks) or move to a P2P shuffle.",
+        f"small routing tasks in two stages ({direct_tasks:,} routed directly), "
+        f"~{shuffle_tasks * per_task_ms / 1000 / 60:.0f} min of scheduler time at {per_task_ms:g} ms a "
+        f"task, {shuffle_tasks * per_task_ms / 1000 / (cluster_s or 1) * 100:.0f} % of the compute's "
+        f"time on {workers} workers; partitions of 100,000 passages: "
+        f"{SHUFFLES * distributed.shuffle_tasks(large, large):,}.",
         f"- worker memory: {max(row['worker_peak_mb']):.0f} MB peak per worker here; a worker holds its "
         f"share of the run's records (1/{row['workers']} here) besides one task's working set, so it "
         f"stays flat when workers grow with the corpus: {articles:,} articles on {workers} workers hold "
@@ -190,6 +205,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--partition-size", type=int, default=20_000)
     parser.add_argument("--engines", default="local,dask")
+    parser.add_argument("--staged-from", type=int, default=None, help="distributed.STAGED_FROM unless given")
     parser.add_argument("--corpora", type=Path, help="folder to keep the synthetic corpora in (cNNNN)")
     parser.add_argument("--estimate-articles", type=int, default=1_000_000)
     parser.add_argument("--estimate-workers", type=int, default=50)
@@ -200,7 +216,7 @@ def main() -> int:
         row = (
             run_local(Path(folder))
             if engine == "local"
-            else run_dask(Path(folder), args.workers, args.partition_size)
+            else run_dask(Path(folder), args.workers, args.partition_size, args.staged_from)
         )
         print(json.dumps(row))
         return 0
@@ -220,7 +236,8 @@ def main() -> int:
             for engine in args.engines.split(","):
                 done = subprocess.run(
                     [sys.executable, __file__, "--child", engine, str(folder), "--workers", str(args.workers),
-                     "--partition-size", str(args.partition_size)],
+                     "--partition-size", str(args.partition_size),
+                     *(["--staged-from", str(args.staged_from)] if args.staged_from else [])],
                     capture_output=True, text=True, check=True, env=env,
                 )  # fmt: skip
                 row = json.loads(done.stdout.strip().splitlines()[-1])
@@ -249,9 +266,11 @@ def main() -> int:
     dask_rows = [r for r in rows if r["engine"] == "dask"]
     for row in dask_rows:
         stages = ", ".join(f"{s.strip('_')} {row['compute_s'].get(s, 0.0):.0f}" for s in STAGES)
+        routing = sum(n for name, n in row["tasks"].items() if name in ROUTING)
         print(
             f"\n{row['articles']:,} articles on Dask: {row['partitions']} partitions; cluster part "
-            f"{row['cluster_s']:.1f} s, after the last task {row['conclude_s']:.1f} s; task compute seconds: "
+            f"{row['cluster_s']:.1f} s, after the last task {row['conclude_s']:.1f} s; "
+            f"{sum(row['tasks'].values()):,} tasks, {routing:,} of them routing; task compute seconds: "
             f"{stages}"
         )
     if dask_rows:

@@ -55,11 +55,13 @@ import json, sys
 from pathlib import Path
 from briefing.align import alignment, distributed
 from briefing.read import cleaning, corpus, segmentation
-folder, scheduler, size = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+folder, scheduler, size, staged = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 passages = [p for a in corpus.load(folder).articles for p in segmentation.split(cleaning.clean(a))]
 local = alignment.align(passages)
 said = []
-dask = distributed.align(passages, scheduler=scheduler, progress=said.append, partition_size=size)
+dask = distributed.align(
+    passages, scheduler=scheduler, progress=said.append, partition_size=size, staged_from=staged
+)
 print(json.dumps({
     "passages": dask.passages == local.passages,
     "clusters": dask.clusters == local.clusters,
@@ -77,8 +79,10 @@ def _seeded(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _compare(folder: Path, scheduler: str, partition_size: int) -> dict[str, object]:
-    done = _seeded("-c", COMPARE, str(folder), scheduler, str(partition_size))
+def _compare(
+    folder: Path, scheduler: str, partition_size: int, staged_from: int = distributed.STAGED_FROM
+) -> dict[str, object]:
+    done = _seeded("-c", COMPARE, str(folder), scheduler, str(partition_size), str(staged_from))
     assert done.returncode == 0, done.stderr
     result: dict[str, object] = json.loads(done.stdout)
     return result
@@ -123,6 +127,39 @@ def test_dask_engine_aligns_synthetic_corpus_as_local_engine(scheduler: str, tmp
     assert said.startswith("dask: align ") and said.endswith(" tasks done")
     done, total = said.split()[2].split("/")
     assert done == total
+
+
+@needs_dask
+def test_shuffles_routed_in_two_stages_give_the_local_alignment(scheduler: str, tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    passages = _synthetic(folder, 240)
+    # Eight partitions, and every shuffle in two stages (groups of three, three and two).
+    size = -(-len(passages) // 8)
+    result = _compare(folder, scheduler, size, staged_from=1)
+    assert isinstance(result["count"], int) and result["count"] > 30
+    assert (result["passages"], result["clusters"], result["nearest"]) == (True, True, True)
+
+
+@pytest.mark.parametrize(("sources", "destinations"), [(1, 1), (1, 5), (7, 1), (7, 10), (10, 7), (16, 16)])
+@needs_dask
+def test_a_shuffle_brings_each_destination_every_source_piece_in_order(
+    scheduler: str, sources: int, destinations: int
+) -> None:
+    with distributed.session(scheduler) as client:
+        direct = distributed._Run(client, "direct", None, staged_from=sources * destinations + 1)
+        staged = distributed._Run(client, "staged", None, staged_from=1)
+        for run in (direct, staged):
+            held = client.scatter([[(s, d) for d in range(destinations)] for s in range(sources)])
+            gathered = [
+                run.submit(distributed._gathered, lambda *pieces: list(pieces), (), *bundles)
+                for bundles in run.route(held, distributed._pick, destinations)
+            ]
+            got = run.gather([run.submit(lambda *xs: list(xs), *gathered)])[0]
+            assert got == [[(s, d) for s in range(sources)] for d in range(destinations)]
+    # Each run: the routing tasks, one gathering task a destination and the last one.
+    assert direct.total == sources * destinations + destinations + 1
+    assert staged.total == distributed.shuffle_tasks(sources, destinations, 1) + destinations + 1
+    assert staged.total != direct.total  # the two runs routed differently
 
 
 @needs_dask

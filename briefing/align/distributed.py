@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import functools
 import gc
+import itertools
+import math
 import os
 import time
 import typing
@@ -80,6 +82,12 @@ REDUCE_FAN_IN = 8
 # Merging runs by connected component of the link graph, in batches of components: a few a
 # worker, so that one large component does not hold the others back.
 BATCHES_PER_WORKER = 4
+# A shuffle sends each of S sources' pieces to each of D destinations: S x D small tasks when
+# routed directly. Past this many it routes in two stages through about sqrt(S) x sqrt(D)
+# exchanges (``_Run.route``), about S x sqrt(D) + D x sqrt(S) tasks: at 1,600 partitions
+# (a million articles) 131,000 tasks a shuffle instead of 2.6 million (bench/dask_scaling.py).
+# The pieces reach each destination in the same order either way, so the results are the same.
+STAGED_FROM = 1_024
 PROGRESS_EVERY_SECONDS = 2.0
 
 Progress = Callable[[str], None]
@@ -181,8 +189,10 @@ def align(
     scheduler: str | None = None,
     progress: Progress | None = None,
     partition_size: int = PASSAGES_PER_PARTITION,
+    staged_from: int = STAGED_FROM,
 ) -> Alignment:
-    """``alignment.align`` with the index and the pair scoring run by partition on the cluster."""
+    """``alignment.align`` with the index and the pair scoring run by partition on the cluster;
+    shuffles of ``staged_from`` source-destination pairs or more route in two stages."""
     passages = tuple(passages)
     found = anchors or Anchors()
     if not passages:
@@ -194,12 +204,14 @@ def align(
         for start in range(0, len(passages), partition_size)
     ]
     with session(scheduler, progress=progress) as client, _errors():
-        run = _Run(client, "align", progress)
+        run = _Run(client, "align", progress, staged_from=staged_from)
         records = client.scatter(packed)
         # The corpus's rarity mappings (one, shared by every passage's anchors) go to each worker once.
         [rarity] = client.scatter([rarities], broadcast=True)
         counts, scored = _index_and_score(run, records, rarity, partition_size)
-        best = [run.submit(_best, *[run.submit(_sides, s, k) for s in scored]) for k in range(len(packed))]
+        best = [
+            run.submit(_gathered, _best, (), *bundles) for bundles in run.route(scored, _sides, len(packed))
+        ]
         nearest, candidates = _linkable(run.gather(best))
         total = run.gather([counts])[0]
         units = Units.of(passages, found, Vocabulary.from_counts(total["df"], total["size"]))
@@ -245,10 +257,8 @@ def _groups_of(
     )
     among = [run.submit(_among, s, where, len(batches)) for s in scored]
     futures = [
-        run.submit(
-            _group, counts, rarity, rows[k] | batch_links[k], *[run.submit(_pick, a, k) for a in among]
-        )
-        for k in range(len(batches))
+        run.submit(_gathered, _group, (counts, rarity, rows[k] | batch_links[k]), *bundles)
+        for k, bundles in enumerate(run.route(among, _pick, len(batches)))
     ]
     return [group for result in run.gather(futures) for group in result]
 
@@ -289,28 +299,27 @@ def _index_and_score(
     ]
     del prepared
     answers = [
-        run.submit(_answer, counts, size, parts, *[run.submit(_bucket, x, b) for x in indexed])
-        for b in range(parts)
+        run.submit(_gathered, _answer, (counts, size, parts), *bundles)
+        for bundles in run.route(indexed, _bucket, parts)
     ]
     chosen = [
-        run.submit(_choose, size, parts, run.submit(_pick, indexed[k], "probes"), *answers_for)
-        for k, answers_for in enumerate(
-            [[run.submit(_pick, answer, k) for answer in answers] for k in range(parts)]
-        )
+        run.submit(_gathered, _choose, (size, parts, run.submit(_pick, indexed[k], "probes")), *bundles)
+        for k, bundles in enumerate(run.route(answers, _pick, parts))
     ]
     del indexed, answers
     deduped = [
-        run.submit(_dedupe, size, parts, *[run.submit(_pick, c, k) for c in chosen]) for k in range(parts)
+        run.submit(_gathered, _dedupe, (size, parts), *bundles) for bundles in run.route(chosen, _pick, parts)
     ]
     del chosen
     sent = [
-        run.submit(_send, records[s], starts[s], *[run.submit(_request, d, s) for d in deduped])
-        for s in range(parts)
+        run.submit(_gathered, _send, (records[s], starts[s]), *bundles)
+        for s, bundles in enumerate(run.route(deduped, _request, parts))
     ]
     # Each scoring task scores either all the pairs or at least BATCH_FROM of them, so that
     # pairs.probabilities takes the same path (one by one, or rapidfuzz's batch) as the local
     # engine's single call, and every score is the same float.
     sizes = run.gather([run.submit(_pair_count, d) for d in deduped])
+    received = run.route(sent, _pick, parts)
     scored = [
         run.submit(
             _score,
@@ -318,11 +327,11 @@ def _index_and_score(
             rarity,
             size,
             parts,
-            [(starts[k], records[k], deduped[k], [run.submit(_pick, s, k) for s in sent]) for k in group],
+            [(starts[k], records[k], deduped[k], received[k]) for k in group],
         )
         for group in _groups(sizes)
     ]
-    del sent, deduped
+    del sent, deduped, received
     return counts, scored
 
 
@@ -532,7 +541,7 @@ def _score(
     rarities: list[Mapping[str, float]],
     size: int,
     parts: int,
-    group: list[tuple[int, Record, Record, list[Record]]],
+    group: list[tuple[int, Record, Record, list[list[Record]]]],
 ) -> Record:
     """The group's pairs scored, and each pair seen from both ends, sent to each end's partition
     (x, y, score, y's outlet code) for its best matches."""
@@ -541,7 +550,7 @@ def _score(
     pairs: list[tuple[int, int]] = []
     for start, part, deduped, received in group:
         where.update((start + n, (part, n)) for n in range(len(part["text"])))
-        for sent in received:
+        for sent in itertools.chain.from_iterable(received):
             where.update((i, (sent, n)) for n, i in enumerate(sent["index"]))
         pairs.extend(zip(deduped["a"], deduped["b"], strict=True))
     found: dict[int, list[PassageAnchors]] = {}  # id of the columns -> their anchors
@@ -688,6 +697,36 @@ def _pick(value: Any, key: Any) -> Any:
     return value[key]
 
 
+def shuffle_tasks(sources: int, destinations: int, staged_from: int = STAGED_FROM) -> int:
+    """The routing tasks of one shuffle (``_Run.route``), for the scaling estimate."""
+    if sources * destinations < staged_from:
+        return sources * destinations
+    width, across = _widths(sources, destinations)
+    groups, blocks = -(-destinations // width), -(-sources // across)
+    return sources * groups + groups * blocks + destinations * blocks
+
+
+def _widths(sources: int, destinations: int) -> tuple[int, int]:
+    """Destinations a group and sources a group in a two-stage shuffle: about their square roots."""
+    return math.isqrt(destinations - 1) + 1, math.isqrt(sources - 1) + 1
+
+
+def _gathered(function: Callable[..., Any], fixed: tuple[Any, ...], *bundles: list[Any]) -> Any:
+    """``function(*fixed, *pieces)``, the pieces being the bundles' (``_Run.route``) in order."""
+    return function(*fixed, *itertools.chain.from_iterable(bundles))
+
+
+def _pieces(source: Any, pick: Callable[[Any, int], Any], start: int, stop: int) -> list[Any]:
+    """One source's pieces for destinations ``start`` to ``stop``."""
+    return [pick(source, d) for d in range(start, stop)]
+
+
+def _exchange(*pieces: list[Any]) -> list[list[Any]]:
+    """Some sources' pieces (each a list over the same destinations) as, for each destination,
+    its piece from each source, in source order."""
+    return [list(column) for column in zip(*pieces, strict=True)]
+
+
 def _sides(scored: Record, part: int) -> Record:
     return scored["sides"][part]  # type: ignore[no-any-return]
 
@@ -743,8 +782,11 @@ class _Run:
     so that the workers drop a stage's records as soon as the next stage has read them.
     """
 
-    def __init__(self, client: Client, name: str, progress: Progress | None) -> None:
+    def __init__(
+        self, client: Client, name: str, progress: Progress | None, *, staged_from: int = STAGED_FROM
+    ) -> None:
         self.client = client
+        self.staged_from = staged_from
         self.name = name
         self.say = progress or _quiet
         self.total = 0
@@ -756,7 +798,11 @@ class _Run:
         self.said = ""
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
-        future = self.client.submit(function, *args, pure=False, retries=RETRIES)
+        # Tasks are named by what they run (a gathering task by the function it gathers for),
+        # as the task stream and the dashboard show them.
+        named = args[0] if function is _gathered else function
+        key = f"{named.__name__}-{uuid.uuid4().hex}"
+        future = self.client.submit(function, *args, key=key, pure=False, retries=RETRIES)
         key = str(future.key)
         self.total += 1
         self.held[key] = future
@@ -765,6 +811,26 @@ class _Run:
         for need in self.needs[key]:
             self.waiting[need] = self.waiting.get(need, 0) + 1
         return future
+
+    def route(
+        self, sources: Sequence[Future[Any]], pick: Callable[[Any, int], Any], destinations: int
+    ) -> list[list[Future[Any]]]:
+        """A shuffle: for each destination d, the bundles (futures of lists of pieces) that hold
+        ``pick(source, d)`` of every source, in source order (``_gathered`` flattens them).
+        Direct when there are fewer than STAGED_FROM source-destination pairs; otherwise in two
+        stages: each source's pieces by group of destinations, exchanged within groups of sources."""
+        if len(sources) * destinations < self.staged_from:
+            return [[self.submit(_pieces, s, pick, d, d + 1) for s in sources] for d in range(destinations)]
+        width, across = _widths(len(sources), destinations)
+        routed: list[list[Future[Any]]] = [[] for _ in range(destinations)]
+        for start in range(0, destinations, width):
+            stop = min(destinations, start + width)
+            pieces = [self.submit(_pieces, s, pick, start, stop) for s in sources]
+            for first in range(0, len(sources), across):
+                exchanged = self.submit(_exchange, *pieces[first : first + across])
+                for d in range(start, stop):
+                    routed[d].append(self.submit(_pick, exchanged, d - start))
+        return routed
 
     def gather(self, futures: list[Future[Any]]) -> list[Any]:
         """Wait for ``futures`` (and what they need), saying how many tasks are done."""
