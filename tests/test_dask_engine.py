@@ -149,7 +149,7 @@ def test_a_shuffle_brings_each_destination_every_source_piece_in_order(
         direct = distributed._Run(client, "direct", None, staged_from=sources * destinations + 1)
         staged = distributed._Run(client, "staged", None, staged_from=1)
         for run in (direct, staged):
-            held = client.scatter([[(s, d) for d in range(destinations)] for s in range(sources)])
+            held = client.scatter([[(s, d) for d in range(destinations)] for s in range(sources)])  # type: ignore[no-untyped-call]
             gathered = [
                 run.submit(distributed._gathered, lambda *pieces: list(pieces), (), *bundles)
                 for bundles in run.route(held, distributed._pick, destinations)
