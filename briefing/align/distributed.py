@@ -25,8 +25,10 @@ stages of ``alignment`` by partition of passages:
    numbers the clusters (``linking.aligned``). No process holds every scored pair; this one
    holds the passages, which the alignment returns, the links and the nearest matches.
 
-No task holds more than a partition's passages or a bucket's postings. Data moves between tasks
-as plain records (lists and dicts of strings, numbers and tuples), never as pipeline objects.
+Between stages, pieces go partition to partition by shuffle (``_Run.route``: direct, or in two
+stages for many partitions). No task holds more than a partition's passages or a bucket's
+postings. Data moves between tasks as plain records (lists and dicts of strings, numbers and
+tuples), never as pipeline objects.
 """
 
 from __future__ import annotations
@@ -66,9 +68,9 @@ EXTRA = "pip install 'briefing[dask]'"
 # Without an address, a LocalCluster of this many single-threaded worker processes (the tasks
 # are pure Python and hold the GIL: processes, not threads, use the cores).
 LOCAL_WORKERS = 2
-# Passages per partition. At 20,000 a scoring task holds about 80,000 pairs and a worker stays
-# near 400 MB at every corpus size (bench/dask_scaling.py); the shuffles cost partitions² tiny
-# tasks, so a corpus of millions wants larger partitions (see the README).
+# Passages per partition. At 20,000 a scoring task holds about 80,000 pairs; the shuffles' tasks
+# grow as partitions^1.5 (STAGED_FROM), so a corpus of millions wants larger partitions (see the
+# README).
 PASSAGES_PER_PARTITION = 20_000
 # Article text per reading task: under nlp.PARALLEL_FROM_CHARS (500,000), so a worker never
 # starts spaCy processes of its own (a Dask worker is a daemon process and may not).
@@ -803,7 +805,6 @@ class _Run:
         named = args[0] if function is _gathered else function
         key = f"{named.__name__}-{uuid.uuid4().hex}"
         future = self.client.submit(function, *args, key=key, pure=False, retries=RETRIES)
-        key = str(future.key)
         self.total += 1
         self.held[key] = future
         self.needs[key] = [str(f.key) for f in _futures(args)]
