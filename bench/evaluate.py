@@ -43,6 +43,8 @@ def main() -> int:
         f"(annotated-only {scores.annotated_precision:.3f})  "
         f"claim recall {scores.found_claims}/{scores.claims} = {scores.claim_recall:.3f}  "
         f"pair recall {scores.found_pairs}/{scores.gold_pairs} = {scores.pair_recall:.3f}  "
+        f"outlet-pair recall {scores.found_outlet_pairs}/{scores.outlet_pairs} = "
+        f"{scores.outlet_pair_recall:.3f}  "
         f"F1 {scores.f1:.3f}"
     )
     return 0

@@ -67,6 +67,25 @@ def test_encode_returns_one_unit_row_per_text() -> None:
 
 
 @needs_extra
+def test_encoding_in_two_processes_gives_the_vectors_of_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [f"{text} (item {n})" for n in range(3) for text in ALPHA + BETA] + ALPHA
+    monkeypatch.setattr(semantic, "BATCH", 5)
+    monkeypatch.setattr(semantic, "PARALLEL_FROM", len(texts) + 1)
+    alone = semantic.encode(texts)
+    asked: list[bool] = []
+
+    def can_fork() -> bool:
+        asked.append(True)
+        return True
+
+    monkeypatch.setattr(semantic, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(semantic, "_can_fork", can_fork)
+    together = semantic.encode(texts)
+    assert asked  # the forked path ran
+    assert np.array_equal(alone, together)
+
+
+@needs_extra
 def test_semantic_route_links_a_restatement_the_words_miss() -> None:
     passages = _passages(("Alpha", ALPHA), ("Beta", BETA))
     vectors = semantic.encode([p.text for p in passages])
@@ -107,6 +126,29 @@ def test_margin_prefers_a_standout_match_over_a_passage_close_to_everything() ->
         rows, outlets, usable=[True, False, True, True, True], k=2, min_cosine=0.5, min_margin=0.05
     )
     assert unusable and all(outlets[p.i] != outlets[p.j] and 1 not in (p.i, p.j) for p in unusable)
+
+
+@needs_extra
+def test_the_nearest_neighbour_index_finds_the_exact_pairs_of_restatements() -> None:
+    # 3 outlets of 40 random passages; 12 of A's are restated (with noise) in B and C.
+    rng = np.random.default_rng(7)
+    base = rng.normal(size=(40, 32))
+    rows = np.concatenate([base, rng.normal(size=(40, 32)), rng.normal(size=(40, 32))])
+    for n in range(12):
+        rows[40 + n] = base[n] + 0.3 * rng.normal(size=32)
+        rows[80 + n] = base[n] + 0.3 * rng.normal(size=32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    outlets = ["A"] * 40 + ["B"] * 40 + ["C"] * 40
+    settings = {"usable": [True] * 120, "k": 4, "min_cosine": 0.5, "min_margin": 0.05}
+    exact = neighbours.mutual_pairs(rows, outlets, **settings)
+    indexed = neighbours.mutual_pairs(rows, outlets, exact_up_to=0, **settings)
+    planted = {(n, 40 + n) for n in range(12)} | {(n, 80 + n) for n in range(12)}
+    planted |= {(40 + n, 80 + n) for n in range(12)}
+    assert planted <= {(p.i, p.j) for p in exact}
+    assert [(p.i, p.j) for p in indexed] == [(p.i, p.j) for p in exact]
+    # The index's cosines are of 8-bit vectors: close to the exact ones, not equal.
+    for e, i in zip(exact, indexed, strict=True):
+        assert abs(e.cosine - i.cosine) < 0.02 and abs(e.margin - i.margin) < 0.05
 
 
 def test_orthogonal_vectors_leave_the_lexical_alignment_unchanged() -> None:

