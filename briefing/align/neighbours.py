@@ -25,26 +25,27 @@ BLOCK_ROWS = 256
 # each), as the lexical index keeps a few per passage: memory and work grow with the passages.
 CANDIDATES = 16
 # Exact neighbours up to this many usable passages; past it, an HNSW index (usearch). Measured
-# with bench/neighbours.py on 1,000 synthetic articles (31,965 passages, 60 outlets; the machine
-# shared with another run, so the seconds are rough): exact 21-39 s for 8,199 pairs; the index
-# (the settings below) 26 s for 7,400, 0.898 of the exact pairs and 35 others. Exact work grows
-# with the square of the passages, the index's about as n log n: at 100,000 passages exact is
-# about 10x the 1,000-article figure, 200-400 s, and the index about 4x.
+# with bench/neighbours.py --stories on the 43 stories and ECB+ dev (12,285 news passages, 610
+# outlets): exact 2.1 s for 14,481 pairs; the index (the settings below) 2.4 s for 14,122, 0.928
+# of the exact pairs and 690 others. Exact work grows with the square of the passages, the
+# index's about as n log n: at 100,000 passages exact is about 140 s, the index about 30 s.
 EXACT_UP_TO = 100_000
 # The index's search: each passage's this many nearest overall, from which its k nearest per
 # other outlet are taken; for an outlet with fewer than k found, the row's farthest found stands
-# in for the rest. Neighbours and means are approximate, so the pairs are too. Swept there with
-# EXPANSION_SEARCH: 64/64 found 0.898 of the exact pairs in 26 s; 128/128, 0.948 (104 others) in
-# 39 s; 32/64 with CONNECTIVITY 8, 0.740 in 15 s.
+# in for the rest. Neighbours and means are approximate, so the pairs are too. Swept with
+# EXPANSION_SEARCH on 1,000 synthetic articles (31,965 passages whose made-up words all encode
+# alike, the hardest case): 64/64 found 0.898 of the exact pairs (35 others); 128/128, 0.948
+# (104 others) in 1.5x the time; 32/64 with CONNECTIVITY 8, 0.740.
 SEARCH = 64
-# Vectors held as 8-bit integers (usearch's i8, for cosine): at 64/64, float32 took 32 s for
-# 0.910 of the exact pairs (4 others), float16 36 s; i8 holds a quarter of float32's memory.
+# Vectors held as 8-bit integers (usearch's i8, for cosine): there, float32 found 0.910 of the
+# exact pairs (4 others) in 1.2x the time, and holds 4x the memory.
 INDEX_DTYPE = "i8"
 # usearch's HNSW settings (M, efConstruction, efSearch), its defaults but for the search's.
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
 EXPANSION_SEARCH = 64
-# Threads of the index's build and search (it releases the GIL); the machines this runs on have 2.
+# Threads of the index's search (it releases the GIL); the machines this runs on have 2. The build
+# is single-threaded: built by two threads, the graph (and so the pairs) changed from run to run.
 INDEX_THREADS = 2
 # Rows searched at once: bounds the search results held (rows x SEARCH keys and distances).
 SEARCH_ROWS = 8_192
@@ -121,20 +122,30 @@ def _exact(
         segment[c] = (lo, n + 1)
     parts: list[tuple[npt.NDArray[Any], ...]] = []
     column_code = np.repeat(np.arange(outlets_n, dtype=np.int64), k)
+    starts = np.array([segment[c][0] for c in range(outlets_n)], dtype=np.int64)
     for start in range(0, len(matrix), BLOCK_ROWS):
         block = matrix[start : start + BLOCK_ROWS] @ matrix.T
         rows = np.arange(start, start + len(block), dtype=np.int64)
         values = np.full((len(block), outlets_n * k), -np.inf, dtype=np.float32)
         others = np.zeros((len(block), outlets_n * k), dtype=np.int64)
         means = np.zeros((len(block), outlets_n), dtype=np.float32)
+        # Only a row's outlets with a passage at min_cosine or more can hold its candidates (the
+        # others' values would be dropped below), so only theirs are partitioned: a news sentence
+        # is near few outlets. On the 43 stories and ECB+ dev (bench/neighbours.py --stories;
+        # 12,285 passages, 610 outlets) 7.5 -> 3.4 s, the same pairs but one (a tie between
+        # copies of one sentence, broken the other way), and the same dev and ECB+ figures.
+        near_any = np.logical_or.reduceat(block >= min_cosine, starts, axis=1)
         for c, (lo, hi) in segment.items():
-            columns = block[:, lo:hi]
+            need = np.flatnonzero(near_any[:, c])
+            if not len(need):
+                continue
+            columns = block[need, lo:hi]
             top = min(k, hi - lo)
             nearest = np.argpartition(columns, hi - lo - top, axis=1)[:, -top:]
             near = np.take_along_axis(columns, nearest, axis=1)
-            values[:, c * k : c * k + top] = near
-            others[:, c * k : c * k + top] = lo + nearest
-            means[:, c] = near.mean(axis=1)
+            values[need, c * k : c * k + top] = near
+            others[need, c * k : c * k + top] = lo + nearest
+            means[need, c] = near.mean(axis=1)
         values[column_code[None, :] == row_code[rows][:, None]] = -np.inf
         if values.shape[1] > CANDIDATES:
             kept = np.argpartition(-values, CANDIDATES - 1, axis=1)[:, :CANDIDATES]
@@ -177,7 +188,7 @@ def _indexed(
         expansion_add=EXPANSION_ADD,
         expansion_search=EXPANSION_SEARCH,
     )
-    index.add(np.arange(len(matrix), dtype=np.uint64), matrix, threads=INDEX_THREADS)
+    index.add(np.arange(len(matrix), dtype=np.uint64), matrix, threads=1)
     parts: list[tuple[npt.NDArray[Any], ...]] = []
     for start in range(0, len(matrix), SEARCH_ROWS):
         rows_matrix = matrix[start : start + SEARCH_ROWS]
