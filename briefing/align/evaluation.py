@@ -1,7 +1,10 @@
 """Score an alignment against a human annotation of cross-outlet claims (gold JSON).
 
 The annotation names documents by keys of its own and members by exact substrings; they are
-mapped to this run's articles by finding the substrings, so renamed files still match.
+mapped to this run's articles by finding the substrings, so renamed files still match. An
+annotation of articles that may not be copied (news under copyright) gives members as character
+offsets instead ("start", "end") and its documents by file, with each file's SHA-256 so that
+offsets are never read against other bytes.
 """
 
 from __future__ import annotations
@@ -97,15 +100,19 @@ class Scores:
 def load_gold(path: Path, articles: Sequence[Article]) -> Gold:
     """Read a gold file and find each member's span in the articles."""
     raw = json.loads(path.read_text(encoding="utf-8"))
-    doc_map = _map_docs(raw, articles)
+    doc_map = _map_files(raw, articles, path) if "files" in raw else _map_docs(raw, articles)
     texts = {a.id: a.text for a in articles}
     claims: list[GoldClaim] = []
     for cluster in raw["clusters"]:
         members: list[GoldMember] = []
         for member in cluster["members"]:
             doc = doc_map[member["doc"]]
-            start = texts[doc].find(member["text"])
-            members.append(GoldMember(doc=doc, start=start, end=start + len(member["text"])))
+            if "text" in member:
+                start = texts[doc].find(member["text"])
+                end = start + len(member["text"])
+            else:
+                start, end = int(member["start"]), int(member["end"])
+            members.append(GoldMember(doc=doc, start=start, end=end))
         claims.append(
             GoldClaim(
                 id=cluster["id"],
@@ -185,6 +192,22 @@ def gold_pair_set(passages: Sequence[Passage], claims: dict[str, frozenset[str]]
                 if a.outlet != b.outlet:
                     pairs.add((min(a.id, b.id), max(a.id, b.id)))
     return pairs
+
+
+def _map_files(raw: dict[str, object], articles: Sequence[Article], path: Path) -> dict[str, str]:
+    """Gold document key -> article id, by the "files" table: {key: {"file": ..., "sha256": ...}}."""
+    files = raw["files"]
+    assert isinstance(files, dict)
+    by_path = {a.path: a for a in articles}
+    mapping: dict[str, str] = {}
+    for key, entry in files.items():
+        article = by_path.get(entry["file"])
+        if article is None:
+            raise ValueError(f"{path}: {entry['file']!r} is not among the articles")
+        if article.sha256 != entry["sha256"]:
+            raise ValueError(f"{path}: {entry['file']!r} is not the file annotated (its SHA-256 differs)")
+        mapping[key] = article.id
+    return mapping
 
 
 def _map_docs(raw: dict[str, object], articles: Sequence[Article]) -> dict[str, str]:
