@@ -290,3 +290,19 @@ def test_a_manifest_turns_the_route_on_end_to_end(tmp_path: Path) -> None:
     result = runner.invoke(app, ["align", str(_corpus_with(tmp_path, "semantic = true")), "--no-cache"])
     assert result.exit_code == 0, result.stderr
     assert "encoded" in result.stderr and "for the semantic route" in result.stderr
+
+
+def test_vectors_vouch_for_a_mutual_best_pair_under_the_link_threshold() -> None:
+    from briefing.align.anchors import NONE
+    from briefing.align.linking import Units
+    from briefing.align.pairs import Vocabulary
+
+    units = Units(["a0", "a1", "b0", "b1"], ["A", "A", "B", "B"], [NONE] * 4, Vocabulary.build([]))
+    # a0-b0 and a1-b1 are each other's best, both under the link threshold; a0 and b0 say the
+    # same thing by their vectors, a1 and b1 do not.
+    scores = {(0, 2): 0.08, (0, 3): 0.05, (1, 2): 0.03, (1, 3): 0.07}
+    vectors = np.array([[1.0, 0, 0], [0, 1.0, 0], [0.99, 0.14, 0], [0, 0, 1.0]], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    assert alignment.vouched_pairs(units, scores, vectors) == [(0, 2)]
+    # At the link threshold a pair links by itself: it needs no vouching.
+    assert alignment.vouched_pairs(units, {**scores, (0, 2): linking.LINK_THRESHOLD}, vectors) == []
