@@ -148,9 +148,13 @@ def vouched_pairs(
 ) -> list[tuple[int, int]]:
     """Pairs the pair model ranks mutual best but scores under the link threshold (from
     VOUCHED_MIN), whose vectors stand out from each side's neighbours by VOUCHED_MARGIN: the
-    words and the vectors each vouch for the pair where neither alone would."""
+    words and the vectors each vouch for the pair where neither alone would. Their margins are
+    exact (each side's neighbourhood against every passage), so only up to neighbours.EXACT_UP_TO
+    passages: past it, none."""
     from briefing.align import neighbours
 
+    if len(units) > neighbours.EXACT_UP_TO:
+        return []
     best = linking.best_matches(linking.sides(units, scores))
     near = [
         (i, j)
