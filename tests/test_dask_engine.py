@@ -11,8 +11,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import random
 import subprocess
 import sys
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from briefing import pipeline
-from briefing.align import alignment, distributed
+from briefing.align import alignment, distributed, linking
 from briefing.align.pairs import BATCH_FROM, Vocabulary
 from briefing.cli import app
 from briefing.models import CleanArticle, Passage, Reading
@@ -53,7 +55,7 @@ WORKER_HASH_SEED = "6640"
 COMPARE = """
 import json, sys
 from pathlib import Path
-from briefing.align import alignment, distributed
+from briefing.align import alignment, distributed, linking
 from briefing.read import cleaning, corpus, segmentation
 folder, scheduler, size, staged = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 passages = [p for a in corpus.load(folder).articles for p in segmentation.split(cleaning.clean(a))]
@@ -230,3 +232,32 @@ def test_records_round_trip_to_the_same_frozen_data(default_read: pipeline.Read)
             record = distributed.to_record(value)
             assert json.loads(json.dumps(record)) == record  # plain data
             assert distributed.from_record(cls, record) == value
+
+
+def test_pair_scores_answer_as_the_dict_of_their_pieces() -> None:
+    rng = random.Random(14)
+    pairs = sorted({(a, a + rng.randint(1, 500)) for a in (rng.randrange(100_000) for _ in range(3_000))})
+    scores = {pair: rng.random() for pair in pairs}
+    # Pieces out of pair order: the table must not depend on the order they come in.
+    pieces = [{"a": [a for a, _ in part], "b": [b for _, b in part], "score": [scores[p] for p in part]}
+              for part in (pairs[1_000:], pairs[:1_000])]  # fmt: skip
+    table = distributed._PairScores(pieces)
+    assert all(table.get(pair) == score for pair, score in scores.items())
+    absent = [(a, b + 1) for a, b in pairs if (a, b + 1) not in scores][:100]
+    assert absent and all(table.get(pair) is None for pair in absent)
+    table[absent[0]] = 0.5
+    table[pairs[0]] = 0.25
+    assert (table.get(absent[0]), table.get(pairs[0]), table.get(absent[1])) == (0.5, 0.25, None)
+
+
+def test_packed_groups_read_back_as_the_groups() -> None:
+    groups: list[linking.Group] = [
+        ((3,), ()),
+        ((4, 9, 12), ((4, 9, 0.5, ("Prime", "minister")), (4, 12, 0.1234, ()), (9, 12, 1.0, ("a",)))),
+        ((20, 21), ((20, 21, 0.3333, ("«quoted»", "2,400", "naïve")),)),
+    ]
+    packed = distributed._packed_groups(iter(groups))
+    assert list(distributed._grouped(packed)) == groups
+    # Typed arrays for the numbers, one string a pair for its words: no object a number.
+    assert all(isinstance(packed[k], array) for k in ("members", "ends", "x", "y", "score", "pair_ends"))
+    assert packed["words"] == ["Prime minister", "", "a", "«quoted» 2,400 naïve"]

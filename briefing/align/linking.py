@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from rapidfuzz.distance import Indel
 
@@ -64,6 +64,14 @@ Best = dict[tuple[int, Outlet], tuple[float, int]]  # (x, outlet) -> (score, y):
 # A cluster before it is numbered: its passages (positions) and its cross-outlet pairs (x, y, score,
 # the words they share), plain data that the Dask engine's tasks return.
 Group = tuple[tuple[int, ...], tuple[tuple[int, int, float, tuple[str, ...]], ...]]
+
+
+class PairScores(Protocol):
+    """What merges read and add scores through: a ``Scores`` dict, or the Dask engine's compact
+    table of a batch's pairs."""
+
+    def get(self, key: tuple[int, int], /) -> float | None: ...
+    def __setitem__(self, key: tuple[int, int], value: float, /) -> None: ...
 
 
 class Units:
@@ -303,22 +311,22 @@ def _apart(units: Units, i: int, j: int) -> bool:
     return context_apart(units.anchors(i), units.anchors(j)) >= CONTEXT_GATE
 
 
-def groups(units: Units, links: list[tuple[float, int, int]], scores: Scores) -> list[Group]:
+def groups(units: Units, links: list[tuple[float, int, int]], scores: PairScores) -> list[Group]:
     """Greedy agglomeration over links, strongest first, refusing incoherent merges: each group's
     passages and its cross-outlet pairs (x, y, score, the words they share).
 
     ``scores`` must hold every scored candidate pair among the links' passages; a merge scores
     the pairs the index never proposed (and adds them)."""
+    return list(described(units, merged(units, links, scores), scores))
+
+
+def merged(units: Units, links: Iterable[tuple[float, int, int]], scores: PairScores) -> list[list[int]]:
+    """The passages of each group that ``groups`` finds (each sorted, in order of their first
+    passage), before their pairs are listed."""
     group_of: dict[int, int] = {}
     held: dict[int, list[int]] = {}
     outlet = units.outlet
-
-    def pair_score(x: int, y: int) -> float:
-        key = (min(x, y), max(x, y))
-        if key not in scores:
-            scores[key] = probability(units.profile(x), units.profile(y), units.vocabulary)
-        return scores[key]
-
+    pair_score = _scorer(units, scores)
     for _, i, j in links:
         gi = held.get(group_of.get(i, -1), [i])
         gj = held.get(group_of.get(j, -1), [j])
@@ -333,26 +341,45 @@ def groups(units: Units, links: list[tuple[float, int, int]], scores: Scores) ->
         cross = _cross(gi, gj, outlet, pair_score)
         if not cross or sum(cross) / len(cross) < LINK_THRESHOLD:
             continue
-        merged = sorted(gi + gj)
-        key = merged[0]
+        joined = sorted(gi + gj)
+        key = joined[0]
         for old in (group_of.get(i), group_of.get(j)):
             if old is not None:
                 held.pop(old, None)
-        held[key] = merged
-        for member in merged:
+        held[key] = joined
+        for member in joined:
             group_of[member] = key
-    return [
-        (
-            tuple(members),
+    return sorted(held.values())
+
+
+def described(units: Units, members: Iterable[list[int]], scores: PairScores) -> Iterator[Group]:
+    """Each group of ``merged`` with its cross-outlet pairs (x, y, score, the words they share),
+    one group at a time (a caller may pack them as they come)."""
+    outlet = units.outlet
+    pair_score = _scorer(units, scores)
+    for group in members:
+        yield (
+            tuple(group),
             tuple(
                 (x, y, round(pair_score(x, y), 4), shared_words(units.text(x), units.text(y)))
-                for n, x in enumerate(members)
-                for y in members[n + 1 :]
+                for n, x in enumerate(group)
+                for y in group[n + 1 :]
                 if outlet(x) != outlet(y)
             ),
         )
-        for members in sorted(held.values())
-    ]
+
+
+def _scorer(units: Units, scores: PairScores) -> Callable[[int, int], float]:
+    """A pair's score from ``scores``, scored and added there when the index never proposed it."""
+
+    def pair_score(x: int, y: int) -> float:
+        key = (min(x, y), max(x, y))
+        score = scores.get(key)
+        if score is None:
+            score = scores[key] = probability(units.profile(x), units.profile(y), units.vocabulary)
+        return score
+
+    return pair_score
 
 
 def _cross(
