@@ -11,7 +11,9 @@
    clusters grow only while every member still matches the others and no two members state
    different dates or figures.
 4. With sentence vectors (the semantic route, ``vectors=``), passages of two outlets that are
-   each other's best by margin (``neighbours.py``) are linked too, under the same merge rules.
+   each other's best by margin (``neighbours.py``) are linked too, and so are pairs the pair
+   model ranks mutual best just under the link threshold whose vectors vouch for them
+   (``vouched_pairs``), under the same merge rules.
 """
 
 from __future__ import annotations
