@@ -213,13 +213,9 @@ def _indexed(
         by = np.lexsort((other, -cosine, code, rows))
         rows, other, code, cosine = rows[by], other[by], code[by], cosine[by]
         group = rows * outlets_n + code
-        first = np.r_[True, group[1:] != group[:-1]]
-        starts = np.flatnonzero(first)
-        rank = np.arange(len(group)) - np.repeat(starts, np.diff(np.r_[starts, len(group)]))
-        near = rank < k
+        near = _runs(group)[1] < k
         rows, other, code, cosine, group = rows[near], other[near], code[near], cosine[near], group[near]
-        first = np.r_[True, group[1:] != group[:-1]]
-        starts = np.flatnonzero(first)
+        starts, _ = _runs(group)
         sums = np.add.reduceat(cosine.astype(np.float64), starts)
         sizes = np.diff(np.r_[starts, len(group)])
         filled = sums + (k - sizes) * last[rows[starts] - start]
@@ -227,12 +223,16 @@ def _indexed(
         # Per row, the CANDIDATES nearest of those at min_cosine or more.
         by = np.lexsort((other, -cosine, rows))
         rows, other, code, cosine, mean = rows[by], other[by], code[by], cosine[by], mean[by]
-        first = np.r_[True, rows[1:] != rows[:-1]]
-        starts = np.flatnonzero(first)
-        rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
-        keep = (rank < CANDIDATES) & (cosine >= min_cosine)
+        keep = (_runs(rows)[1] < CANDIDATES) & (cosine >= min_cosine)
         parts.append((rows[keep], code[keep], other[keep], cosine[keep], mean[keep]))
     return _joined(parts)
+
+
+def _runs(keys: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """For sorted keys: where each run of equal keys starts, and each key's rank within its run."""
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    rank = np.arange(len(keys)) - np.repeat(starts, np.diff(np.r_[starts, len(keys)]))
+    return starts, rank
 
 
 def _joined(parts: list[tuple[npt.NDArray[Any], ...]]) -> _Candidates:
