@@ -89,7 +89,9 @@ def run_local(folder: Path) -> dict[str, Any]:
     }
 
 
-def run_dask(folder: Path, workers: int, partition_size: int, staged_from: int | None) -> dict[str, Any]:
+def run_dask(
+    folder: Path, workers: int, partition_size: int, staged_from: int | None, memory_limit: str | None
+) -> dict[str, Any]:
     """Align ``folder`` with the Dask engine on a LocalCluster of ``workers`` processes."""
     from distributed import Client, LocalCluster, get_task_stream
 
@@ -98,7 +100,13 @@ def run_dask(folder: Path, workers: int, partition_size: int, staged_from: int |
     staged_from = staged_from or distributed.STAGED_FROM
 
     cluster_started = time.perf_counter()
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        memory_limit=memory_limit or "auto",
+    )
     client = Client(cluster)
     client.wait_for_workers(workers)
     started = time.perf_counter()
@@ -135,6 +143,7 @@ def run_dask(folder: Path, workers: int, partition_size: int, staged_from: int |
     return {
         "engine": "dask",
         "workers": workers,
+        "memory_limit": memory_limit or "auto",
         "partition_size": partition_size,
         "partitions": parts,
         "staged_from": staged_from,
@@ -206,6 +215,7 @@ def main() -> int:
     parser.add_argument("--partition-size", type=int, default=20_000)
     parser.add_argument("--engines", default="local,dask")
     parser.add_argument("--staged-from", type=int, default=None, help="distributed.STAGED_FROM unless given")
+    parser.add_argument("--memory-limit", help="each worker's (dask worker --memory-limit), e.g. 1.5GiB")
     parser.add_argument("--corpora", type=Path, help="folder to keep the synthetic corpora in (cNNNN)")
     parser.add_argument("--estimate-articles", type=int, default=1_000_000)
     parser.add_argument("--estimate-workers", type=int, default=50)
@@ -216,7 +226,9 @@ def main() -> int:
         row = (
             run_local(Path(folder))
             if engine == "local"
-            else run_dask(Path(folder), args.workers, args.partition_size, args.staged_from)
+            else run_dask(
+                Path(folder), args.workers, args.partition_size, args.staged_from, args.memory_limit
+            )
         )
         print(json.dumps(row))
         return 0
@@ -237,7 +249,8 @@ def main() -> int:
                 done = subprocess.run(
                     [sys.executable, __file__, "--child", engine, str(folder), "--workers", str(args.workers),
                      "--partition-size", str(args.partition_size),
-                     *(["--staged-from", str(args.staged_from)] if args.staged_from else [])],
+                     *(["--staged-from", str(args.staged_from)] if args.staged_from else []),
+                     *(["--memory-limit", args.memory_limit] if args.memory_limit else [])],
                     capture_output=True, text=True, check=True, env=env,
                 )  # fmt: skip
                 row = json.loads(done.stdout.strip().splitlines()[-1])

@@ -14,9 +14,11 @@ import os
 import random
 import subprocess
 import sys
+import time
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -162,6 +164,37 @@ def test_a_shuffle_brings_each_destination_every_source_piece_in_order(
     assert direct.total == sources * destinations + destinations + 1
     assert staged.total == distributed.shuffle_tasks(sources, destinations, 1) + destinations + 1
     assert staged.total != direct.total  # the two runs routed differently
+
+
+@needs_dask
+def test_a_stage_is_let_go_while_later_stages_run(scheduler: str) -> None:
+    """A task's result leaves the workers once the tasks that need it are done, while the run
+    still waits for later ones: the third task watches the first's key on the scheduler."""
+
+    def in_memory(key: str, dask_scheduler: Any) -> bool:
+        task = dask_scheduler.tasks.get(key)
+        return task is not None and task.state == "memory"
+
+    def still_held(key: str, _before: int) -> bool:
+        from distributed import get_client
+
+        client = get_client()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if not client.run_on_scheduler(in_memory, key):
+                return False
+            time.sleep(0.05)
+        return True
+
+    with distributed.session(scheduler) as client:
+        run = distributed._Run(client, "release", None)
+        first = run.submit(lambda: list(range(100_000)))
+        second = run.submit(len, first)
+        key = str(first.key)
+        del first
+        third = run.submit(still_held, key, second)
+        del second
+        assert run.gather([third]) == [False]
 
 
 @needs_dask

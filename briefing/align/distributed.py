@@ -943,8 +943,10 @@ class _Run:
 
         wanted = {str(f.key) for f in futures} - self.finished
         last = time.monotonic()
-        pending = [f for k, f in self.held.items() if k not in self.finished]
-        for future in as_completed(pending):
+        # The futures go to as_completed alone, which lets go of each as it completes: a list of
+        # them kept here would hold every stage's records on the workers until this call returns.
+        pending = as_completed([f for k, f in self.held.items() if k not in self.finished])
+        for future in pending:
             if future.status == "error":
                 future.result()  # raises the task's exception (a BriefingError stays one)
             key = str(future.key)
