@@ -152,10 +152,13 @@ def _number_words(text: str) -> set[float]:
 
 
 # A dateline opening a wire story's first sentence: "MOSCOW — ", "NEW YORK (AP) — ",
-# "WASHINGTON, D.C. -- ": a place in capitals, perhaps the outlet in parentheses, a dash; or, as
-# the Bay Area News Group's pages print it, a place in any case and ">>" ("Oroville >> Now is").
+# "WASHINGTON, D.C. -- ", "MONDAY, Jan. 25, 2016 (HealthDay News) -- ": a place or a day in
+# capitals (a date may follow), perhaps the outlet in parentheses, a dash; the outlet alone in
+# parentheses ("(Reuters Health) - "); or, as the Bay Area News Group's pages print it, a place in
+# any case and ">>" ("Oroville >> Now is").
 _DATELINE_LEAD = re.compile(
-    r"^(?:[A-Z][A-Z.’]+(?:[ ,]+[A-Z][A-Za-z.’]*){0,4}\s*(?:\([^()\n]{1,30}\)\s*)?(?:--?|[–—])"
+    r"^(?:[A-Z][A-Z.’]+(?:[ ,]+[A-Z0-9][\w.’]*){0,6}\s*(?:\([^()\n]{1,30}\)\s*)?(?:--?|[–—])"
+    r"|\([A-Z][^()\n]{1,30}\)\s*(?:--?|[–—])"
     r"|[A-Z][\w.’]*(?:[ ,]+[A-Z][\w.’]*){0,4}\s*>>)"
     r'\s+(?=[A-Z0-9"“‘])'
 )

@@ -331,6 +331,17 @@ def test_a_passage_is_a_fragment_when_it_is_no_sentence_read_alone(passage: str,
             "Now is not the time to quit your day job.",
         ),
         ("MOSCOW — Russia kept its embassy open.", "Russia kept its embassy open."),
+        ("(Reuters Health) - One in seven cancers is found early.", "One in seven cancers is found early."),
+        (
+            "MONDAY, Jan. 25, 2016 (HealthDay News) -- Colon cancer rates are rising.",
+            "Colon cancer rates are rising.",
+        ),
+        ("NEW YORK (AP) — The market fell.", "The market fell."),
+        (
+            "The 2016 study (in JAMA) - a first - found more.",
+            "The 2016 study (in JAMA) - a first - found more.",
+        ),
+        ("US officials say 5 - 4 votes decide it.", "US officials say 5 - 4 votes decide it."),
         ("Russia kept its embassy >> open.", "Russia kept its embassy >> open."),
     ],
 )
