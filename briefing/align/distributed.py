@@ -51,6 +51,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import numpy as np
+
 from briefing.align import alignment, linking
 from briefing.align.anchors import NONE, Anchors, PassageAnchors
 from briefing.align.linking import Units
@@ -419,11 +421,27 @@ def _read_partition(records: list[Record], model: str | None) -> Record:
 @_task
 def _prepare(part: Record, rarities: list[Mapping[str, float]]) -> Record:
     found = _anchors(part, rarities)
-    tokens = [alignment.prepare_text(text, a)[1] for text, a in zip(part["text"], found, strict=True)]
+    # Each passage's distinct index tokens (all that _index reads of them), as codes into the
+    # partition's own words: they wait on the workers until every partition's counts are summed,
+    # and codes in one array hold a tenth of what a list of strings per passage does.
+    code_of: dict[str, int] = {}
+    codes, ends = array("l"), array("q")
     df: Counter[str] = Counter()
-    for passage_tokens in tokens:
-        df.update(set(passage_tokens))
-    return {"tokens": tokens, "counts": {"df": dict(df), "size": len(tokens)}}
+    for text, anchors in zip(part["text"], found, strict=True):
+        distinct = set(alignment.prepare_text(text, anchors)[1])
+        df.update(distinct)
+        codes.extend(code_of.setdefault(token, len(code_of)) for token in distinct)
+        ends.append(len(codes))
+    tokens = {"words": list(code_of), "codes": codes, "ends": ends}
+    return {"tokens": tokens, "counts": {"df": dict(df), "size": len(ends)}}
+
+
+def _distinct_tokens(tokens: Record) -> Iterator[list[str]]:
+    """Each passage's distinct index tokens from ``_prepare``'s codes, in passage order."""
+    words, codes, start = tokens["words"], tokens["codes"], 0
+    for end in tokens["ends"]:
+        yield [words[c] for c in codes[start:end]]
+        start = end
 
 
 def _sum_counts(run: str, *parts: Record) -> Record:
@@ -441,7 +459,8 @@ def _index(part: Record, prepared: Record, counts: Record, start: int, buckets: 
     postings = [_columns("tokens", passages="q", outlets="l", limits="d") for _ in range(buckets)]
     requests = [_columns("tokens", passages="q") for _ in range(buckets)]
     probes: list[tuple[int, int, float, list[str]]] = []
-    for offset, (code, tokens) in enumerate(zip(part["outlet"], prepared["tokens"], strict=True)):
+    distinct = _distinct_tokens(prepared["tokens"])
+    for offset, (code, tokens) in enumerate(zip(part["outlet"], distinct, strict=True)):
         eligible = alignment.eligible_tokens(tokens, vocabulary, cap)
         if not eligible:
             continue
@@ -475,22 +494,23 @@ def _columns(*lists: str, **arrays: str) -> Record:
 def _answer(counts: Record, size: int, parts: int, *buckets: Record) -> list[Record]:
     vocabulary = _vocabulary(counts)
     # Buckets come in partition order, so each token's postings are in passage order.
-    rows: dict[str, tuple[list[int], list[int], list[float]]] = {}
+    rows: dict[str, list[int]] = {}
+    outlet_of: dict[int, int] = {}
+    limit_of: dict[int, float] = {}
     for bucket in buckets:
         column = bucket["postings"]
-        for token, i, code, limit in zip(
-            column["tokens"], column["passages"], column["outlets"], column["limits"], strict=True
-        ):
+        for token, i in zip(column["tokens"], column["passages"], strict=True):
             row = rows.get(token)
             if row is None:
-                row = rows[token] = ([], [], [])
-            row[0].append(i)
-            row[1].append(code)
-            row[2].append(limit)
+                row = rows[token] = []
+            row.append(i)
+        outlet_of.update(zip(column["passages"], column["outlets"], strict=True))
+        limit_of.update(zip(column["passages"], column["limits"], strict=True))
     # Each partition's answer in columns: its tokens, their IDF, where each token's postings end
-    # in the passages, outlets and limits columns (a few arrays, not an object per token).
-    answers = [_columns("tokens", idf="d", ends="q") for _ in range(parts)]
-    postings = [_columns(passages="q", outlets="l", limits="d") for _ in range(parts)]
+    # in the passages column (a few arrays, not an object per token); and once for each passage
+    # the postings name, its outlet and overlap limit (a passage is in the postings of many of a
+    # partition's tokens: 8 bytes an entry and 24 a passage, where they would be 24 an entry).
+    answers = [_columns("tokens", idf="d", ends="q", passages="q") for _ in range(parts)]
     answered: list[set[str]] = [set() for _ in range(parts)]
     for bucket in buckets:
         column = bucket["requests"]
@@ -499,15 +519,17 @@ def _answer(counts: Record, size: int, parts: int, *buckets: Record) -> list[Rec
             if token in answered[k]:
                 continue
             answered[k].add(token)
-            js, codes, limits = rows[token]
-            answer, posting = answers[k], postings[k]
-            posting["passages"].extend(js)
-            posting["outlets"].extend(codes)
-            posting["limits"].extend(limits)
+            answer = answers[k]
+            answer["passages"].extend(rows[token])
             answer["tokens"].append(token)
             answer["idf"].append(vocabulary.idf(token))
-            answer["ends"].append(len(posting["passages"]))
-    return [answer | posting for answer, posting in zip(answers, postings, strict=True)]
+            answer["ends"].append(len(answer["passages"]))
+    for answer in answers:
+        named = np.unique(np.frombuffer(answer["passages"], dtype=np.int64)).tolist()
+        answer["named"] = array("q", named)
+        answer["outlets"] = array("l", map(outlet_of.__getitem__, named))
+        answer["limits"] = array("d", map(limit_of.__getitem__, named))
+    return answers
 
 
 @_task
@@ -522,8 +544,8 @@ def _choose(
         for token, idf, end in zip(answer["tokens"], answer["idf"], answer["ends"], strict=True):
             table[token] = (idf, js[start:end])
             start = end
-        outlet_of.update(zip(js, answer["outlets"], strict=True))
-        limit_of.update(zip(js, answer["limits"], strict=True))
+        outlet_of.update(zip(answer["named"], answer["outlets"], strict=True))
+        limit_of.update(zip(answer["named"], answer["limits"], strict=True))
     out = [_columns(a="q", b="q") for _ in range(parts)]
     for i, outlet, limit, probe in probes:
         weights = alignment.accumulate(table[token] for token in probe)
