@@ -135,16 +135,57 @@ class Units:
         return made
 
 
+# What proposes passages to join groups: from the groups (positions), (nearness, group number,
+# passage) for each passage that may join one (alignment.attachments, on the semantic route).
+Proposer = Callable[[Sequence[Sequence[int]]], Iterable[tuple[float, int, int]]]
+
+
 def conclude(
-    passages: Sequence[Passage], units: Units, scores: Scores, *, semantic: Sequence[tuple[int, int]] = ()
+    passages: Sequence[Passage],
+    units: Units,
+    scores: Scores,
+    *,
+    semantic: Sequence[tuple[int, int]] = (),
+    propose: Proposer | None = None,
 ) -> Alignment:
     """From every scored candidate pair (i < j): best per outlet, links, nearest matches and
     clusters. ``semantic``: the semantic route's pairs (scored too), linked as well unless their
-    articles are apart or they state different dates or figures."""
+    articles are apart or they state different dates or figures. ``propose``: passages that may
+    join a group once merging is done (``attached`` checks them)."""
     best = best_matches(sides(units, scores))
     linkable = candidates(preferences(sides(units, scores), best))
     found = links(units, linkable, scores, semantic=semantic)
-    return aligned(passages, groups(units, found, scores), nearest(best))
+    if propose is None:
+        return aligned(passages, groups(units, found, scores), nearest(best))
+    members = merged(units, found, scores)
+    members = attached(units, members, scores, propose(members))
+    return aligned(passages, list(described(units, members, scores)), nearest(best))
+
+
+def attached(
+    units: Units, members: list[list[int]], scores: PairScores, proposals: Iterable[tuple[float, int, int]]
+) -> list[list[int]]:
+    """The groups (``merged``) with proposed passages joined, nearest first (``proposals``:
+    nearness, group number, passage in no group). A passage joins one group at most, and only
+    when no member states a date or figure it contradicts, its article is not apart from any
+    member's (SEMANTIC_CONTEXT_GATE) and its mean pair-model probability with the members reaches
+    SEMANTIC_MIN_PROBABILITY: a group of two outlets vouches for its third as a pair would not."""
+    pair_score = _scorer(units, scores)
+    joined = [list(group) for group in members]
+    taken = {m for group in members for m in group}
+    for _, g, x in sorted(proposals, key=lambda p: (-p[0], p[1], p[2])):
+        group = members[g]
+        if x in taken or any(units.outlet(m) == units.outlet(x) for m in group):
+            continue
+        if any(conflicting(units.anchors(x), units.anchors(m)) for m in group):
+            continue
+        if any(context_apart(units.anchors(x), units.anchors(m)) >= SEMANTIC_CONTEXT_GATE for m in group):
+            continue
+        if sum(pair_score(x, m) for m in group) / len(group) < SEMANTIC_MIN_PROBABILITY:
+            continue
+        joined[g].append(x)
+        taken.add(x)
+    return sorted(sorted(group) for group in joined)
 
 
 def sides(
