@@ -306,3 +306,44 @@ def test_vectors_vouch_for_a_mutual_best_pair_under_the_link_threshold() -> None
     assert alignment.vouched_pairs(units, scores, vectors) == [(0, 2)]
     # At the link threshold a pair links by itself: it needs no vouching.
     assert alignment.vouched_pairs(units, {**scores, (0, 2): linking.LINK_THRESHOLD}, vectors) == []
+
+
+def _unit(*rows: list[float]) -> np.ndarray:
+    vectors = np.array(rows, dtype=np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_a_group_is_proposed_the_nearest_passage_of_each_outlet_it_lacks() -> None:
+    # Group (0, 1) of outlets A and B; C's passages 2 and 3 are free, 2 nearer its members than 3;
+    # 4 (C) is near too but taken by another group; 5 (B) is of an outlet the group has; 6 (D) is
+    # far from it; 7 (D) is near but too short to be usable.
+    vectors = _unit(
+        [1, 0.1, 0, 0], [1, -0.1, 0, 0], [1, 0, 0.3, 0], [1, 0, 0.6, 0],
+        [1, 0, 0.1, 0], [1, 0, 0, 0.05], [0, 0, 0, 1], [1, 0, 0.05, 0],
+    )  # fmt: skip
+    outlets = ["A", "B", "C", "C", "C", "B", "D", "D"]
+    usable = [True] * 7 + [False]
+    found = alignment.attachments([[0, 1], [4]], vectors, outlets, usable)
+    # Group (4,) of C lacks A (none free) and B (5) and D (6 far, 7 unusable).
+    assert [(g, x) for _, g, x in found] == [(0, 2), (1, 5)]
+    cosine = float(vectors[2] @ vectors[[0, 1]].mean(axis=0))
+    assert found[0][0] == pytest.approx(cosine) and cosine >= alignment.ATTACH_COSINE
+    # Without the near passages, what is left is under ATTACH_COSINE: nothing is proposed.
+    far = [n not in (2, 3, 5, 7) for n in range(8)]
+    assert alignment.attachments([[0, 1], [4]], vectors, outlets, far) == []
+
+
+def test_a_proposed_passage_joins_one_group_only_with_the_pair_models_support() -> None:
+    from briefing.align.anchors import NONE
+    from briefing.align.linking import Units
+    from briefing.align.pairs import Vocabulary
+
+    units = Units(["a0", "b0", "c0", "a1", "b1"], ["A", "B", "C", "A", "B"], [NONE] * 5, Vocabulary.build([]))
+    members = [[0, 1], [3, 4]]
+    supported = {(0, 2): 0.05, (1, 2): 0.03, (2, 3): 0.04, (2, 4): 0.04}
+    # c0 is proposed to both groups: it joins the nearer one and no other.
+    proposals = [(0.7, 0, 2), (0.9, 1, 2)]
+    assert linking.attached(units, members, dict(supported), proposals) == [[0, 1], [2, 3, 4]]
+    # With too little support from the pair model (a mean under SEMANTIC_MIN_PROBABILITY) it joins none.
+    weak = {pair: linking.SEMANTIC_MIN_PROBABILITY / 2 for pair in supported}
+    assert linking.attached(units, members, weak, proposals) == members
