@@ -166,6 +166,19 @@ def test_a_shuffle_brings_each_destination_every_source_piece_in_order(
     assert staged.total != direct.total  # the two runs routed differently
 
 
+def test_a_task_leaves_no_passages_words_behind_on_its_worker() -> None:
+    # text.words caches passages for the one command that reads them at every stage; a worker
+    # that kept them would hold every partition it ever read.
+    from briefing.text import words
+
+    @distributed._task
+    def read(texts: list[str]) -> list[tuple[str, ...]]:
+        return [words(t).stems for t in texts]
+
+    assert read(["Police arrested the suspect on Friday.", "The court met."])
+    assert words.cache_info().currsize == 0
+
+
 @needs_dask
 def test_a_stage_is_let_go_while_later_stages_run(scheduler: str) -> None:
     """A task's result leaves the workers once the tasks that need it are done, while the run

@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+import briefing.text
 from briefing.align import alignment, linking
 from briefing.align.anchors import NONE, Anchors, PassageAnchors
 from briefing.align.linking import Units
@@ -390,7 +391,10 @@ T = TypeVar("T")
 
 def _task(function: F) -> F:
     """Run a task with the cyclic garbage collector off, as alignment.align does (a task builds
-    hundreds of thousands of small objects and no cycles; the collector would rescan them all)."""
+    hundreds of thousands of small objects and no cycles; the collector would rescan them all),
+    and let go of the passages' words it read (``text.words`` caches a million passages: in one
+    command that serves every stage, but a worker would keep every partition it ever read, 1.9 GB
+    a worker after 30,000 synthetic articles on two, where the records it held were 34 MB)."""
 
     @functools.wraps(function)
     def run(*args: Any) -> Any:
@@ -399,6 +403,7 @@ def _task(function: F) -> F:
         try:
             return function(*args)
         finally:
+            briefing.text.words.cache_clear()
             if enabled:
                 gc.enable()
 
