@@ -232,3 +232,24 @@ def test_merging_by_connected_component_gives_the_whole_corpus_alignment(tmp_pat
             {pair: s for pair, s in scores.items() if pair[0] in inside and pair[1] in inside},
         )
     assert linking.aligned(passages, groups, linking.nearest(best)) == alignment.align(passages)
+
+
+def test_merging_stops_where_two_groups_report_different_events() -> None:
+    # Two pairs of outlets, each pair one event's account; a link joins the two pairs. Every
+    # cross pair scores well, so only the articles tell the groups apart.
+    texts = ["He was on probation for a previous arrest."] * 4
+    vocabulary = Vocabulary.build([words(t).stems for t in texts])
+    scores = {(i, j): 0.9 for i in range(4) for j in range(i + 1, 4)}
+    found = [(0.9, 0, 1), (0.9, 2, 3), (0.8, 1, 2)]
+
+    def grouped(*of: anchors.PassageAnchors) -> list[list[int]]:
+        units = linking.Units(texts, ["A", "B", "C", "D"], list(of), vocabulary)
+        return linking.merged(units, found, dict(scores))
+
+    first, second = frozenset({"@p:baehr", "@g:route_52"}), frozenset({"@p:pennings", "@g:route_94"})
+    by_context = [anchors.PassageAnchors(context=c) for c in (first, first, second, second)]
+    assert grouped(*by_context) == [[0, 1], [2, 3]]
+    jackson = anchors.PassageAnchors(subject="jackson", named=frozenset({"jackson"}))
+    williams = anchors.PassageAnchors(subject="williams", named=frozenset({"williams", "jackson"}))
+    assert grouped(jackson, jackson, williams, williams) == [[0, 1], [2, 3]]
+    assert grouped(*[anchors.NONE] * 4) == [[0, 1, 2, 3]]

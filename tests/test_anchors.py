@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from briefing.align import alignment, anchors
 from briefing.align.pairs import FEATURES, Profile, Vocabulary, conflicting, features
 from briefing.models import Entity, Mention, Passage, Reading, Span, Speech
@@ -132,3 +134,54 @@ def test_articles_about_different_events_have_contexts_apart() -> None:
     # With fewer articles than CONTEXT_MIN_ARTICLES an article's context says nothing.
     few = anchors.build(passages[:4], readings[:4])
     assert few.get("d0#1").context == frozenset()
+
+
+def test_an_articles_subject_is_the_person_it_names_most_not_its_quoted_source() -> None:
+    from briefing.align.pairs import subjects_apart
+
+    passages, readings = [], []
+    stories = [("Jackson", "Baehr")] * 3 + [("Williams", "Baehr")] * 3
+    for n, (subject, source) in enumerate(stories):
+        doc = f"d{n}"
+        # The subject four times; the source five times, each time as the one who said it.
+        text = " ".join([f"{subject} was arrested."] * 4 + [f"{source} said so."] * 5)
+        if n == 3:
+            text += " Jackson was arrested last month."  # the later event recalls the earlier
+        passages.append(_passage(doc, 1, text, 0))
+        starts = [m.start() for m in re.finditer(subject, text)]
+        ents = [Entity(start=s, end=s + len(subject), label="PERSON", text=subject) for s in starts]
+        ents += [
+            Entity(start=m.start(), end=m.end(), label="PERSON", text=m.group())
+            for m in re.finditer(source + "|Jackson(?= was arrested last)", text)
+        ]
+        speech = tuple(
+            Speech(
+                start=m.end() + 1,
+                end=m.end() + 5,
+                lemma="say",
+                clause=Span(start=m.start(), end=m.end() + 9),
+                speaker=Mention(start=m.start(), end=m.end(), text=source, kind="name"),
+            )
+            for m in re.finditer(source, text)
+        )
+        readings.append(
+            Reading(
+                doc=doc,
+                model="test",
+                sentences=(),
+                entities=tuple(ents),
+                speech=speech,
+                subjects=(),
+                parsed=0,
+            )
+        )
+    found = anchors.build(passages, readings)
+    assert found.get("d0#1").subject == "jackson"
+    assert found.get("d3#1").subject == "williams"
+    assert "jackson" in found.get("d3#1").named
+    assert not subjects_apart(found.get("d0#1"), found.get("d1#1"))
+    # d3 names Jackson too, but d0 never names Williams: different events.
+    assert subjects_apart(found.get("d0#1"), found.get("d3#1"))
+    # With fewer articles than CONTEXT_MIN_ARTICLES there are no subjects.
+    few = anchors.build(passages[:4], readings[:4])
+    assert few.get("d0#1").subject == ""

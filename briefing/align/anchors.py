@@ -34,6 +34,18 @@ _CONTEXT_KINDS = frozenset({PERSON, ORG, PLACE, EVENT, YEAR})
 # fewer articles than the minimum, what one article shares with another says little.
 CONTEXT_SHARE = 0.5
 CONTEXT_MIN_ARTICLES = 6
+# An article's subject is the person it names this often or more, and more often than anyone
+# else, not counting the mentions that are the named speaker of a verb of saying (a spokesman or
+# police officer quoted throughout is a source, not the subject). Two articles whose subjects
+# differ, one of them never naming the other's, report different events more often than not:
+# the contexts above leave such subjects out, since each of two similar events' main person is
+# in about half of the articles ("Vincent Jackson" / "Jamal Williams", both arrested for drunk
+# driving in San Diego in 2009). Swept on ECB+ dev (bench/ecbplus.py, 21 topics) with the
+# subject gating links and merges (linking.py): 2 / 3 / 4 / 5 mentions gave cross-event links
+# 53 / 58 / 58 / 61 of 3,250 / 3,337 / 3,360 / 3,363 links at pair recall 374 / 382 / 394 / 395
+# of 8,493; counting the speakers too cost the three smallest topics 3 of their 81 pairs. Only
+# corpora with contexts (CONTEXT_MIN_ARTICLES) have subjects.
+SUBJECT_MIN_MENTIONS = 4
 # An anchor in this share of the passages or more is the story's own (its main people and
 # places) and weighs nothing in the pair signals.
 UBIQUITOUS_SHARE = 0.2
@@ -70,6 +82,10 @@ class PassageAnchors:
     # How much each name or figure of the corpus tells claims apart (``rarity``), one mapping
     # shared by every passage of the corpus; an anchor it does not hold counts as rare.
     rarity: Mapping[str, float] = field(default_factory=dict)
+    # The article's subject (SUBJECT_MIN_MENTIONS; a person's surname, as in its name tokens,
+    # without the kind) and every word of every name it states, both shared by its passages.
+    subject: str = ""
+    named: frozenset[str] = frozenset()
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -142,6 +158,8 @@ def build(passages: Iterable[Passage], readings: Sequence[Reading]) -> Anchors:
             for p in members
         ]
     contexts = _contexts(found_in)
+    many = len(found_in) >= CONTEXT_MIN_ARTICLES
+    subjects = {doc: _subject(by_doc[doc]) if many else ("", frozenset()) for doc in found_in}
     df: dict[str, int] = {}
     size = 0
     for rows in found_in.values():
@@ -153,9 +171,16 @@ def build(passages: Iterable[Passage], readings: Sequence[Reading]) -> Anchors:
     weights = {t: rarity(n, size) for t, n in df.items()}
     for doc, rows in found_in.items():
         for p, n, f, s in rows:
-            if n or f or s or contexts[doc]:
+            subject, named = subjects[doc]
+            if n or f or s or contexts[doc] or subject:
                 out[p.id] = PassageAnchors(
-                    names=n, figures=f, speakers=s, context=contexts[doc], rarity=weights
+                    names=n,
+                    figures=f,
+                    speakers=s,
+                    context=contexts[doc],
+                    rarity=weights,
+                    subject=subject,
+                    named=named,
                 )
     return Anchors(of=out)
 
@@ -191,6 +216,32 @@ def _contexts(
             df[t] = df.get(t, 0) + 1
     limit = CONTEXT_SHARE * articles
     return {doc: frozenset(t for t in tokens if 2 <= df[t] <= limit) for doc, tokens in stated.items()}
+
+
+def _subject(reading: Reading) -> tuple[str, frozenset[str]]:
+    """The article's subject ("" when no person leads by SUBJECT_MIN_MENTIONS) and the words of
+    all the names it states ("Laci" of "Laci Peterson" too, where the name token keeps "peterson")."""
+    spoken = [(s.speaker.start, s.speaker.end) for s in reading.speech if s.speaker is not None]
+    counts: dict[str, int] = {}
+    named: set[str] = set()
+    for ent in reading.entities:
+        if ent.label not in _LABELS:
+            continue
+        token = name_token(_LABELS[ent.label], ent.text)
+        if not token:
+            continue
+        named.add(token[3:])
+        named.update(w for w in (normalise_token(w) for w in _WORD.findall(ent.text)) if w)
+        if ent.label == "PERSON" and not any(ent.start < end and ent.end > start for start, end in spoken):
+            counts[token[3:]] = counts.get(token[3:], 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if (
+        not ranked
+        or ranked[0][1] < SUBJECT_MIN_MENTIONS
+        or (len(ranked) > 1 and ranked[1][1] == ranked[0][1])
+    ):
+        return "", frozenset(named)
+    return ranked[0][0], frozenset(named)
 
 
 def _holder(members: list[Passage], starts: list[int], start: int, end: int) -> Passage | None:

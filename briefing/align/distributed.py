@@ -773,10 +773,12 @@ def _pack(
     passages: Sequence[Passage], anchors: Anchors, codes: dict[str, int], rarities: list[Mapping[str, float]]
 ) -> Record:
     """A partition's passages as the tasks need them, in columns: text, outlet code and anchors
-    (names, figures, speakers, and indices into the partition's article contexts and into
-    ``rarities``, the run's rarity mappings, which it extends; None for a passage without)."""
+    (names, figures, speakers, indices into the partition's article contexts and into
+    ``rarities``, the run's rarity mappings, which it extends, the article's subject and an index
+    into its articles' name words; None for a passage without)."""
     contexts: dict[frozenset[str], int] = {}
-    rows: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], int, int] | None] = []
+    named: dict[frozenset[str], int] = {}
+    rows: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], int, int, str, int] | None] = []
     for p in passages:
         found = anchors.get(p.id)
         if found is NONE:
@@ -787,40 +789,58 @@ def _pack(
             rarity = len(rarities)
             rarities.append(found.rarity)
         context = contexts.setdefault(found.context, len(contexts))
-        rows.append((found.names, found.figures, found.speakers, context, rarity))
+        words = named.setdefault(found.named, len(named))
+        rows.append((found.names, found.figures, found.speakers, context, rarity, found.subject, words))
     return {
         "text": [p.text for p in passages],
         "outlet": array("l", [codes[p.outlet] for p in passages]),
         "anchors": rows,
         "contexts": [sorted(c) for c in contexts],
+        "named": [sorted(n) for n in named],
     }
 
 
 def _subset(part: Record, rows: Sequence[int]) -> Record:
     """Some rows of _pack's columns, in _pack's form."""
     contexts: dict[int, int] = {}
+    named: dict[int, int] = {}
     anchors = []
     for n in rows:
         row = part["anchors"][n]
         if row is not None:
-            row = (*row[:3], contexts.setdefault(row[3], len(contexts)), row[4])
+            row = (
+                *row[:3],
+                contexts.setdefault(row[3], len(contexts)),
+                row[4],
+                row[5],
+                named.setdefault(row[6], len(named)),
+            )
         anchors.append(row)
     return {
         "text": [part["text"][n] for n in rows],
         "outlet": array("l", [part["outlet"][n] for n in rows]),
         "anchors": anchors,
         "contexts": [part["contexts"][c] for c in contexts],
+        "named": [part["named"][w] for w in named],
     }
 
 
 def _anchors(part: Record, rarities: list[Mapping[str, float]]) -> list[PassageAnchors]:
-    """The rows' anchors back, each article's context one frozenset shared by its passages."""
+    """The rows' anchors back, each article's context (and name words) one frozenset shared by
+    its passages."""
     contexts = [frozenset(c) for c in part["contexts"]]
+    named = [frozenset(n) for n in part["named"]]
     return [
         NONE
         if row is None
         else PassageAnchors(
-            names=row[0], figures=row[1], speakers=row[2], context=contexts[row[3]], rarity=rarities[row[4]]
+            names=row[0],
+            figures=row[1],
+            speakers=row[2],
+            context=contexts[row[3]],
+            rarity=rarities[row[4]],
+            subject=row[5],
+            named=named[row[6]],
         )
         for row in part["anchors"]
     ]

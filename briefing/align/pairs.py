@@ -244,6 +244,15 @@ def context_apart(a: PassageAnchors, b: PassageAnchors) -> float:
     return 1.0 - len(ca & cb) / min(len(ca), len(cb)) if ca and cb and ca is not cb else 0.0
 
 
+def subjects_apart(a: PassageAnchors, b: PassageAnchors) -> bool:
+    """Whether the two passages' articles have different subjects (anchors.SUBJECT_MIN_MENTIONS)
+    and one of them never names the other's: accounts of two similar events, where the later
+    one may recall the earlier ("Williams ... the team's second such arrest", after Jackson's)."""
+    if not a.subject or not b.subject or a.subject == b.subject:
+        return False
+    return a.subject not in b.named or b.subject not in a.named
+
+
 def conflicting(a: PassageAnchors, b: PassageAnchors) -> bool:
     """Whether two passages cannot state one claim: different years or days, or different
     figures of one unit. Merging two groups into one claim stops at such a pair (the pair model
