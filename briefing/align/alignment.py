@@ -190,27 +190,37 @@ def attachments(
     if len(outlets) > neighbours.EXACT_UP_TO or not groups:
         return []
     clustered = {m for group in groups for m in group}
+    names = sorted(set(outlets))
+    code = np.array(_codes(outlets, names), dtype=np.int64)
     free = np.array([n for n in range(len(outlets)) if usable[n] and n not in clustered], dtype=np.int64)
     if not len(free):
         return []
     free_vectors = vectors[free]
-    found: list[tuple[float, int, int]] = []
+    # Each outlet's rows of the free passages, in position order: its nearest is the argmax of
+    # its rows (the first of equal cosines, so the earliest passage, as everywhere else).
+    by_outlet = [(int(o), np.flatnonzero(code[free] == o)) for o in np.unique(code[free])]
+    found: list[tuple[int, int, float, int]] = []  # (group, outlet code, mean cosine, passage)
     for start in range(0, len(groups), ATTACH_BLOCK):
         block = groups[start : start + ATTACH_BLOCK]
         centroids = np.stack([vectors[list(group)].mean(axis=0) for group in block])
         near = free_vectors @ centroids.T  # free passages x groups: mean cosine with the members
+        present = np.zeros((len(names), len(block)), dtype=bool)
         for column, group in enumerate(block):
-            present = {outlets[m] for m in group}
-            best: dict[str, tuple[float, int]] = {}
-            for row in np.flatnonzero(near[:, column] >= ATTACH_COSINE):
-                x, cosine = int(free[row]), float(near[row, column])
-                if outlets[x] in present:
-                    continue
-                held = best.get(outlets[x])
-                if held is None or (cosine, -x) > (held[0], -held[1]):
-                    best[outlets[x]] = (cosine, x)
-            found.extend((cosine, start + column, x) for _, (cosine, x) in sorted(best.items()))
-    return found
+            present[code[list(group)], column] = True
+        columns = np.arange(len(block))
+        for outlet, own in by_outlet:
+            mine = near[own]
+            rows = mine.argmax(axis=0)
+            cosines = mine[rows, columns]
+            for column in np.flatnonzero((cosines >= ATTACH_COSINE) & ~present[outlet]).tolist():
+                found.append((start + column, outlet, float(cosines[column]), int(free[own[rows[column]]])))
+    return [(cosine, g, x) for g, _, cosine, x in sorted(found)]
+
+
+def _codes(outlets: Sequence[str], names: list[str]) -> list[int]:
+    """Each passage's outlet as its place among the sorted outlet names."""
+    index = {name: k for k, name in enumerate(names)}
+    return [index[o] for o in outlets]
 
 
 def vouched_pairs(
