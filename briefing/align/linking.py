@@ -200,11 +200,7 @@ def attached(
         group = members[g]
         if x in taken or any(units.outlet(m) == units.outlet(x) for m in group):
             continue
-        if any(conflicting(units.anchors(x), units.anchors(m)) for m in group):
-            continue
-        if any(context_apart(units.anchors(x), units.anchors(m)) >= SEMANTIC_CONTEXT_GATE for m in group):
-            continue
-        if any(subjects_apart(units.anchors(x), units.anchors(m)) for m in group):
+        if any(_semantic_apart(units.anchors(x), units.anchors(m)) for m in group):
             continue
         if sum(pair_score(x, m) for m in group) / len(group) < SEMANTIC_MIN_PROBABILITY:
             continue
@@ -362,16 +358,18 @@ def _with_semantic(
     for i, j in semantic:
         if (i, j) in linked or scores[(i, j)] < SEMANTIC_MIN_PROBABILITY:
             continue
-        if context_apart(units.anchors(i), units.anchors(j)) >= SEMANTIC_CONTEXT_GATE:
-            continue
-        if subjects_apart(units.anchors(i), units.anchors(j)):
-            continue
-        if conflicting(units.anchors(i), units.anchors(j)):
+        if _semantic_apart(units.anchors(i), units.anchors(j)):
             continue
         scores[(i, j)] = max(scores[(i, j)], LINK_THRESHOLD)
         added.append((scores[(i, j)], i, j))
     added.sort(key=lambda sij: (-sij[0], sij[1], sij[2]))
     return added
+
+
+def _semantic_apart(a: PassageAnchors, b: PassageAnchors) -> bool:
+    """Whether the semantic route keeps two passages apart: their articles are further apart than
+    SEMANTIC_CONTEXT_GATE or have different subjects, or they state different dates or figures."""
+    return context_apart(a, b) >= SEMANTIC_CONTEXT_GATE or subjects_apart(a, b) or conflicting(a, b)
 
 
 def _apart(units: Units, i: int, j: int) -> bool:
