@@ -223,8 +223,10 @@ def test_dask_engine_reads_articles_as_local_engine(
 @needs_dask
 def test_align_command_on_dask_prints_the_local_document(scheduler: str) -> None:
     # The default corpus read by the NLP pass on the workers, aligned with its anchors.
+    # The Dask engine has no semantic route: it matches the local engine's words-only route, which
+    # is the local default only where the semantic extra is not installed.
     args = ["-m", "briefing", "align", str(CORPUS), "--json", "--date", "2026-11-21"]
-    local = _seeded(*args)
+    local = _seeded(*args, "--no-semantic")
     dask = _seeded(*args, "--engine", "dask", "--scheduler", scheduler)
     assert local.returncode == 0, local.stderr
     assert dask.returncode == 0, dask.stderr
@@ -270,6 +272,28 @@ def test_scoring_groups_hold_all_pairs_or_a_batch_each() -> None:
     groups = distributed._groups(sizes)
     assert [k for group in groups for k in group] == list(range(len(sizes)))
     assert all(sum(sizes[k] for k in group) >= BATCH_FROM for group in groups)
+
+
+def test_merge_batches_hold_about_a_partition_each_as_the_corpus_grows() -> None:
+    rng = random.Random(7)
+    size = 200
+    for count in (100, 1_000, 10_000):
+        members = iter(range(10**6))
+        components = [[next(members) for _ in range(rng.randint(2, 8))] for _ in range(count)]
+        batches = distributed._batches(components, workers=2, size=size)
+        held = sorted(m for batch in batches for m in batch)
+        assert held == sorted(m for c in components for m in c)
+        # Each component whole in one batch; no batch much past the size (its last component).
+        where = {m: k for k, batch in enumerate(batches) for m in batch}
+        assert all(len({where[m] for m in c}) == 1 for c in components)
+        few = distributed.BATCHES_PER_WORKER * 2
+        assert len(batches) >= min(count, few)
+        # A few batches a worker while they hold less than ``size`` each; past that, about ``size``.
+        bound = -(-len(held) // few) if len(held) < few * size else size
+        assert max(map(len, batches)) <= bound + 8
+    giant = list(range(5_000))
+    batches = distributed._batches([giant, [10**6, 10**6 + 1]], workers=2, size=size)
+    assert giant in batches  # a component is never split, however large
 
 
 def test_records_round_trip_to_the_same_frozen_data(default_read: pipeline.Read) -> None:

@@ -87,7 +87,9 @@ CONNECT_TIMEOUT = "10s"
 WORKER_WAIT_SECONDS = 30
 REDUCE_FAN_IN = 8
 # Merging runs by connected component of the link graph, in batches of components: a few a
-# worker, so that one large component does not hold the others back.
+# worker, so that one large component does not hold the others back, and more as the corpus
+# grows, so that a batch holds about a partition's passages (``_batches``) unless one component
+# alone is larger: a merge task's memory then stays flat with the corpus.
 BATCHES_PER_WORKER = 4
 # A shuffle sends each of S sources' pieces to each of D destinations: S x D small tasks when
 # routed directly. Past this many it routes in two stages through about sqrt(S) x sqrt(D)
@@ -229,7 +231,8 @@ def align(
         total = run.gather([counts])[0]
         units = Units.of(passages, found, Vocabulary.from_counts(total["df"], total["size"]))
         links = linking.links(units, candidates, {})
-        batches = _batches(linking.components(links), len(client.scheduler_info(n_workers=-1)["workers"]))
+        workers = len(client.scheduler_info(n_workers=-1)["workers"])
+        batches = _batches(linking.components(links), workers, partition_size)
         among = _among_of(run, scored, batches)
         del scored
         groups = _groups_of(
@@ -285,11 +288,13 @@ def _groups_of(
     return [group for result in run.gather(futures) for group in _grouped(result)]
 
 
-def _batches(components: list[list[int]], workers: int) -> list[list[int]]:
-    """The components in BATCHES_PER_WORKER batches a worker (fewer when there are fewer),
-    the heaviest first into the lightest batch; a component weighs its size squared (merging
-    compares groups pairwise)."""
-    count = max(1, min(len(components), BATCHES_PER_WORKER * workers))
+def _batches(components: list[list[int]], workers: int, size: int) -> list[list[int]]:
+    """The components in BATCHES_PER_WORKER batches a worker, or one batch for each ``size``
+    passages they hold if that makes more (fewer when there are fewer components), the heaviest
+    first into the lightest batch; a component weighs its size squared (merging compares groups
+    pairwise)."""
+    held = sum(map(len, components))
+    count = max(1, min(len(components), max(BATCHES_PER_WORKER * workers, -(-held // size))))
     batches: list[list[int]] = [[] for _ in range(count)]
     weights = [0] * count
     for members in sorted(components, key=len, reverse=True):
