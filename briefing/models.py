@@ -419,6 +419,7 @@ class Briefing:
     outlets: tuple[str, ...] = ()
     overview: Overview = field(default_factory=Overview)  # the lead: what the story is
     timeline: Timeline = field(default_factory=Timeline)  # dated events, in order
+    semantic: bool = False  # whether the semantic route linked too (Settings.semantic, resolved)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -436,8 +437,8 @@ class Settings:
     scheduler: str | None = None
     # The semantic route (briefing/align/semantic.py, pip install 'briefing[semantic]'): True links
     # restatements the words miss too, False never; None, not said: the corpus manifest's
-    # ``[alignment] semantic`` decides, else off. It lowers link precision (README, "The semantic
-    # route"), so it is asked for.
+    # ``[alignment] semantic`` decides, else it is on where its extra is installed and the engine is
+    # local (installing the extra asks for it; README, "The semantic route", has what it costs).
     semantic: bool | None = None
     # The reading cache's folder (briefing/read/cache.py), for the local engine. None: every article
     # is read by spaCy. The CLI passes cache.location() unless --no-cache; library callers opt in.

@@ -134,9 +134,14 @@ def _vectors(passages: Sequence[Passage], settings: Settings, say: Progress) -> 
 
 def _with_manifest(settings: Settings, manifest: Manifest) -> Settings:
     """The settings with what the corpus manifest decides where the command line did not: its
-    ``[alignment] semantic``, checked here (the engine, the extra) with the manifest named."""
-    if settings.semantic is not None or not manifest.semantic:
+    ``[alignment] semantic``, checked here (the engine, the extra) with the manifest named. Where
+    neither says, the semantic route is on when its extra is installed and the engine is local."""
+    if settings.semantic is not None:
         return settings
+    if manifest.semantic is None:
+        return replace(settings, semantic=settings.engine == "local" and semantic.available())
+    if not manifest.semantic:
+        return replace(settings, semantic=False)
     where = f"{manifest.path}: [alignment] semantic = true"
     if settings.engine == "dask":
         raise semantic.SemanticError(
@@ -221,6 +226,7 @@ def build_briefing(folder: Path, *, settings: Settings, progress: Progress | Non
         outlets=counted,
         overview=lead,
         timeline=events,
+        semantic=bool(settings.semantic),
     )
 
 

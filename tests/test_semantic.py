@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pytest
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from briefing import pipeline
@@ -227,17 +230,27 @@ def _corpus_with(tmp_path: Path, alignment_table: str) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("table", "flag", "expected"),
+    ("table", "flag", "installed", "engine", "expected"),
     [
-        ("semantic = true", None, True),
-        ("semantic = false", None, None),
-        ("", None, None),
-        ("semantic = true", False, False),
-        ("semantic = false", True, True),
+        ("semantic = true", None, True, "local", True),
+        ("semantic = false", None, True, "local", False),
+        # Neither says: on where the extra is installed, with the local engine.
+        ("", None, True, "local", True),
+        ("", None, False, "local", False),
+        ("", None, True, "dask", False),
+        ("semantic = true", False, True, "local", False),
+        ("semantic = false", True, True, "local", True),
+        ("", False, True, "local", False),
     ],
 )
 def test_the_manifest_decides_the_route_unless_the_command_line_does(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, table: str, flag: bool | None, expected: bool | None
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    table: str,
+    flag: bool | None,
+    installed: bool,
+    engine: Literal["local", "dask"],
+    expected: bool,
 ) -> None:
     seen: list[Settings] = []
 
@@ -250,12 +263,14 @@ def test_the_manifest_decides_the_route_unless_the_command_line_does(
         return decided
 
     decide = pipeline._with_manifest
-    monkeypatch.setattr(semantic, "available", lambda: True)
+    monkeypatch.setattr(semantic, "available", lambda: installed)
     monkeypatch.setattr(pipeline, "_with_manifest", spy)
     monkeypatch.setattr(pipeline, "_read", read)
     with pytest.raises(BriefingError, match="stop here"):
-        pipeline.build_briefing(_corpus_with(tmp_path, table), settings=Settings(semantic=flag))
-    assert [bool(s.semantic) for s in seen] == [bool(expected)]
+        pipeline.build_briefing(
+            _corpus_with(tmp_path, table), settings=Settings(semantic=flag, engine=engine)
+        )
+    assert [s.semantic for s in seen] == [expected]
 
 
 def test_a_manifest_asking_for_the_route_without_the_extra_names_the_file(
@@ -283,6 +298,19 @@ def test_a_manifest_semantic_that_is_not_a_boolean_is_an_error(tmp_path: Path) -
     assert result.stderr.splitlines()[-1] == (
         f"Error: {folder / 'briefing.toml'}: [alignment] semantic must be true or false, not 'yes'"
     )
+
+
+@needs_extra
+@pytest.mark.parametrize(("args", "matching"), [([], "words and meaning"), (["--no-semantic"], "words")])
+def test_the_briefing_says_how_it_matched(tmp_path: Path, args: list[str], matching: str) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(_corpus_with(tmp_path, "")), "--out", str(out), *args])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads((out / "briefing.json").read_text(encoding="utf-8"))["matching"] == matching
+    pages = PdfReader(out / "briefing.pdf").pages
+    text = " ".join(" ".join(page.extract_text() or "" for page in pages).split())
+    assert f"matched by {matching}" in text.lower()  # the kicker is set in capitals
+    assert ("for the semantic route" in result.stderr) is (matching == "words and meaning")
 
 
 @needs_extra

@@ -55,6 +55,13 @@ ANCHOR_CAP = 2
 # A sentence opening with a pronoun or a conjunction leans on the one before it: as a point,
 # a sentence that stands alone reads better, unless the leaning one is far more relevant.
 LEANING_PENALTY = 0.7
+# A cluster's point is stated by one of its members linked at least this share as strongly (summed
+# link scores) as its best-linked one: a passage that joined a claim on weak links (the semantic
+# route's attachments, a merge at MERGE_MIN) may be the most relevant to a theme while saying
+# something else ("Key officials ... have all spoken positively about the Taliban" joined
+# "We have maintained contacts with the Taliban for the last seven years" at pair scores 0.03).
+# In a two-passage claim both members are linked alike, so this decides only in larger ones.
+CORE_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -289,13 +296,17 @@ def _lean(item: _Scored) -> float:
 
 
 def _members(cluster: Cluster, scored: dict[str, _Scored]) -> tuple[dict[str, float], list[_Scored]]:
-    """Each member's summed link strength, and the members that read alone (all, if none does)."""
+    """Each member's summed link strength, and the members that may state the claim: those that
+    read alone (all, if none does) and are linked at least CORE_SHARE as strongly as the best
+    linked of them."""
     strength: dict[str, float] = defaultdict(float)
     for link in cluster.links:
         strength[link.a] += link.score
         strength[link.b] += link.score
     members = [scored[pid] for pid in cluster.passages]
-    return strength, [m for m in members if _readable(m)] or members
+    readable = [m for m in members if _readable(m)] or members
+    top = max(strength[m.passage.id] for m in readable)
+    return strength, [m for m in readable if strength[m.passage.id] >= CORE_SHARE * top]
 
 
 def _states(cluster: Cluster, scored: dict[str, _Scored]) -> bool:

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from briefing import __version__
 from briefing.errors import BriefingError
-from briefing.models import Article, Briefing, Passage, Person, Point
+from briefing.models import Article, Briefing, Passage, Person, Point, Quote
 from briefing.render import layout
 from briefing.render.layout import templates_dir
 from briefing.render.press import Press, render_here
@@ -133,11 +133,17 @@ def _context(briefing: Briefing, paper: str) -> dict[str, Any]:
         doc = passages[pid].doc
         return anchor(pid) if doc not in extents or pid in extents[doc].shown else more_anchor(doc)
 
-    def citations(point: Point) -> list[dict[str, str]]:
-        return [
-            {"outlet": passages[pid].outlet, "anchor": target(pid)}
-            for pid in sorted(point.passages, key=lambda p: (passages[p].outlet, p))
-        ]
+    def citations(point: Point | Quote) -> list[dict[str, str]]:
+        """Each passage of the point (or quote), by outlet; an outlet's second passage and later ones carry
+        their number ("Associated Press (2)"), so that an outlet stating a claim twice is named once."""
+        cited: list[dict[str, str]] = []
+        seen: dict[str, int] = {}
+        for pid in sorted(point.passages, key=lambda p: (passages[p].outlet, p)):
+            outlet = passages[pid].outlet
+            seen[outlet] = seen.get(outlet, 0) + 1
+            repeat = str(seen[outlet]) if seen[outlet] > 1 else ""
+            cited.append({"outlet": outlet, "anchor": target(pid), "repeat": repeat})
+        return cited
 
     order = {id(p): f"pt-{n}" for n, p in enumerate(_all_points(briefing))}
     articles = []
