@@ -247,6 +247,59 @@ def test_unreachable_scheduler_is_a_one_line_error(monkeypatch: pytest.MonkeyPat
     )
 
 
+@needs_dask
+def test_workers_paused_at_their_memory_limit_end_the_run_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from distributed import LocalCluster
+    from distributed.core import Status
+
+    def pause(dask_worker: Any) -> None:  # what a worker past its memory pause threshold does
+        dask_worker.status = Status.paused
+
+    monkeypatch.setattr(distributed, "PAUSED_GIVE_UP_SECONDS", 1.0)
+    monkeypatch.setattr(distributed, "PROGRESS_EVERY_SECONDS", 0.2)
+    passages = _synthetic(tmp_path / "corpus", 8)
+    # No memory limit, so that no memory monitor unpauses the worker (its memory is under any).
+    cluster = LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0", memory_limit=0
+    )
+    said: list[str] = []
+    try:
+        with distributed.session(cluster.scheduler_address) as client:
+
+            def progress(message: str) -> None:
+                # Paused mid-run, once the first stage is done, as memory fills up.
+                if "tasks done" in message and not any("tasks done" in m for m in said):
+                    client.run(pause)
+                said.append(message)
+
+            with pytest.raises(distributed.EngineError) as raised:
+                distributed.align(passages, progress=progress)
+    finally:
+        cluster.close()
+    assert str(raised.value).startswith("every Dask worker has been paused at its memory limit for 1 s")
+    assert "dask worker --memory-limit" in str(raised.value) and "\n" not in str(raised.value)
+    assert "dask: all 1 workers paused at their memory limit, spilling to disk" in said
+
+
+@needs_dask
+@pytest.mark.parametrize(
+    ("error", "says"),
+    [
+        (TimeoutError("No valid workers found"), "no Dask worker can take work: every worker is paused"),
+        (TimeoutError("timed out after 30 s"), "the Dask cluster lost work in progress"),
+        (OSError("Stream is closed"), "the Dask cluster lost work in progress (a worker died"),
+    ],
+)
+def test_cluster_failures_are_one_line_engine_errors(error: Exception, says: str) -> None:
+    with pytest.raises(distributed.EngineError) as raised, distributed._errors():
+        raise error
+    message = str(raised.value)
+    assert message.startswith(says) and "\n" not in message
+    assert "dask worker --memory-limit" in message
+
+
 def test_engine_dask_without_dask_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed raises ImportError
     result = runner.invoke(app, ["align", str(CORPUS), "--engine", "dask"])

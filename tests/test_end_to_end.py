@@ -87,3 +87,22 @@ def test_the_summary_never_repeats_an_overview_sentence_word_for_word(built: Bui
     said = {" ".join(p["text"].split()) for p in built.document["overview"]["sentences"]}
     for point in built.document["consensus"]:
         assert " ".join(point["text"].split()) not in said, point["text"]
+
+
+def test_each_citation_names_an_outlet_once_and_links_every_passage(built: Built) -> None:
+    import re
+
+    html = built.outputs.html.read_text(encoding="utf-8")
+    spans = re.findall(r'<span class="cite">(.*?)</span>', html, flags=re.DOTALL)
+    assert spans
+    passages = {p.id: p for p in built.briefing.alignment.passages}
+    points = [*built.briefing.overview.sentences, *built.briefing.consensus, *built.briefing.unique]
+    points += [p for t in built.briefing.themes for p in (*t.points, *t.unique)]
+    repeated = [p for p in points if len({passages[pid].outlet for pid in p.passages}) < len(p.passages)]
+    for span in spans:
+        names = re.findall(r'<a href="#[^"]+">([^<(][^<]*)</a>', span)
+        assert len(names) == len(set(names)), span
+    # A point citing two passages of one outlet links both: the outlet once, then "(2)".
+    for point in repeated:
+        outlets = {passages[pid].outlet for pid in point.passages}
+        assert any("(2)</a>" in span and all(o in span for o in outlets) for span in spans), point.text

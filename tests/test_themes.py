@@ -9,7 +9,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from briefing.findings import themes
-from briefing.models import Alignment, Cluster, Link, Passage, Point, Settings
+from briefing.models import Alignment, Cluster, Link, Passage, Point, Settings, ThemeSpec
 from briefing.text import fragment, leans, without_dateline
 from tests.conftest import Built, make_article
 
@@ -202,6 +202,33 @@ def test_consensus_falls_back_to_two_of_three_and_counts_a_reprint_once() -> Non
     ratio = by_cluster["c3"].relevance / again["c3"].relevance
     assert abs(ratio - 1.5**themes.CONSENSUS_OUTLET_WEIGHT) < 0.01
     assert again["c1"].relevance == by_cluster["c1"].relevance
+
+
+def test_a_claim_is_stated_by_a_well_linked_member_not_one_that_joined_on_weak_links() -> None:
+    passages = (
+        _passage("A0", "A", "The envoy said Moscow has kept contacts with the group for seven years."),
+        _passage(
+            "B0", "B", "Moscow has held contacts with the group for the last seven years, the envoy said."
+        ),
+        # Joined on weak links, and the most relevant to the theme: it says something else.
+        _passage("C0", "C", "The minister, the ambassador and the envoy all praised the group's new rulers."),
+    )
+    links = (
+        Link(a="A0", b="B0", score=0.6),
+        Link(a="A0", b="C0", score=0.03),
+        Link(a="B0", b="C0", score=0.04),
+    )
+    cluster = Cluster(id="c1", passages=("A0", "B0", "C0"), outlets=("A", "B", "C"), score=0.22, links=links)
+    alignment = Alignment(passages=passages, clusters=(cluster,))
+    theme = ThemeSpec(id="envoys", title="Envoys", terms=("minister", "ambassador", "envoy", "praised"))
+    articles = [make_article("", outlet=o) for o in "ABC"]
+    consensus, (section,), _ = themes.select(
+        alignment, [theme], outlets=["A", "B", "C"], articles=articles, settings=Settings()
+    )
+    assert [p.passage for p in section.points] in (["A0"], ["B0"])
+    assert [p.passage for p in consensus] in (["A0"], ["B0"])
+    # Each point still cites every member of its claim.
+    assert all(p.passages == ("A0", "B0", "C0") for p in (*section.points, *consensus))
 
 
 def test_consensus_does_not_repeat_the_overview_where_another_member_stands() -> None:

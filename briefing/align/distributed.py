@@ -98,6 +98,11 @@ BATCHES_PER_WORKER = 4
 # The pieces reach each destination in the same order either way, so the results are the same.
 STAGED_FROM = 1_024
 PROGRESS_EVERY_SECONDS = 2.0
+# A worker past its memory limit's pause threshold (distributed.worker.memory.pause, 80 %) runs
+# no task until it has spilled enough to disk; when every worker stays paused with no task done
+# for this long, the run cannot go on, so it ends with a one-line error instead of waiting forever.
+PAUSED_GIVE_UP_SECONDS = 120.0
+WAIT_SECONDS = 0.1  # how long the progress loop sleeps while no task is done
 
 Progress = Callable[[str], None]
 
@@ -954,6 +959,7 @@ class _Run:
         self.waiting: dict[str, int] = {}  # key -> its dependents not done yet
         self.finished: set[str] = set()
         self.said = ""
+        self.paused_since: float | None = None  # when every worker was first seen paused
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
         # Tasks are named by what they run (a gathering task by the function it gathers for),
@@ -998,24 +1004,48 @@ class _Run:
         # The futures go to as_completed alone, which lets go of each as it completes: a list of
         # them kept here would hold every stage's records on the workers until this call returns.
         pending = as_completed([f for k, f in self.held.items() if k not in self.finished])
-        for future in pending:
-            if future.status == "error":
-                future.result()  # raises the task's exception (a BriefingError stays one)
-            key = str(future.key)
-            self.done += 1
-            self.finished.add(key)
-            for need in self.needs.pop(key, []):
-                self.waiting[need] -= 1
-                self._release(need)
-            self._release(key)
-            wanted.discard(key)
+        while wanted and not pending.is_empty():
+            ready = pending.next_batch(block=False)
+            for future in ready:
+                if future.status == "error":
+                    future.result()  # raises the task's exception (a BriefingError stays one)
+                key = str(future.key)
+                self.done += 1
+                self.finished.add(key)
+                for need in self.needs.pop(key, []):
+                    self.waiting[need] -= 1
+                    self._release(need)
+                self._release(key)
+                wanted.discard(key)
+            if ready:
+                self.paused_since = None
+            else:
+                time.sleep(WAIT_SECONDS)
             if time.monotonic() - last >= PROGRESS_EVERY_SECONDS:
                 self._report()
+                if not ready:
+                    self._watch()
                 last = time.monotonic()
-            if not wanted:
-                break
         self._report()
         return list(self.client.gather(futures))
+
+    def _watch(self) -> None:
+        """Say when every worker is paused at its memory limit, and end the run when they stay
+        paused for PAUSED_GIVE_UP_SECONDS with no task done."""
+        workers = self.client.scheduler_info(n_workers=-1)["workers"].values()
+        if not workers or any(w.get("status") != "paused" for w in workers):
+            self.paused_since = None
+            return
+        now = time.monotonic()
+        if self.paused_since is None:
+            self.paused_since = now
+            self.say(f"dask: all {len(workers)} workers paused at their memory limit, spilling to disk")
+        elif now - self.paused_since >= PAUSED_GIVE_UP_SECONDS:
+            raise EngineError(
+                f"every Dask worker has been paused at its memory limit for "
+                f"{PAUSED_GIVE_UP_SECONDS:.0f} s with no task done; give workers more memory "
+                "(dask worker --memory-limit) or add workers, then run again"
+            )
 
     def _report(self) -> None:
         message = f"dask: {self.name} {self.done}/{self.total} tasks done"
@@ -1053,12 +1083,24 @@ def _errors() -> Iterator[None]:
             f"a Dask worker died running {_task_name(exc)} (Dask retried it on other workers); "
             "see the worker's log, and give workers more memory (dask worker --memory-limit)"
         ) from None
-    except (FutureCancelledError, OSError, TimeoutError) as exc:
+    except TimeoutError as exc:
+        # "No valid workers found": scatter found no running worker to take the records.
+        if "No valid workers" not in str(exc):
+            raise _lost(exc) from None
         raise EngineError(
-            "the Dask cluster lost work in progress (a worker died or the scheduler went away: "
-            f"{_reason(exc)}); check the workers' logs and memory (dask worker --memory-limit), "
-            "then run again"
+            "no Dask worker can take work: every worker is paused at its memory limit or none is "
+            "left; give workers more memory (dask worker --memory-limit) or add workers, then run again"
         ) from None
+    except (FutureCancelledError, OSError) as exc:
+        raise _lost(exc) from None
+
+
+def _lost(exc: BaseException) -> EngineError:
+    return EngineError(
+        "the Dask cluster lost work in progress (a worker died or the scheduler went away: "
+        f"{_reason(exc)}); check the workers' logs and memory (dask worker --memory-limit), "
+        "then run again"
+    )
 
 
 def _address(client: Client) -> str:
