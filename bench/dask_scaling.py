@@ -251,8 +251,14 @@ def main() -> int:
                      "--partition-size", str(args.partition_size),
                      *(["--staged-from", str(args.staged_from)] if args.staged_from else []),
                      *(["--memory-limit", args.memory_limit] if args.memory_limit else [])],
-                    capture_output=True, text=True, check=True, env=env,
+                    capture_output=True, text=True, check=False, env=env,
                 )  # fmt: skip
+                if done.returncode != 0:
+                    # The run's own last words (an EngineError's one line, a traceback's end).
+                    print("\n".join(done.stderr.strip().splitlines()[-12:]), file=sys.stderr)
+                    failed = f"{size:,} articles, {engine} engine: failed (exit {done.returncode})"
+                    print(failed, file=sys.stderr)
+                    return 1
                 row = json.loads(done.stdout.strip().splitlines()[-1])
                 row["articles"] = size
                 rows.append(row)
