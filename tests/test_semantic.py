@@ -106,6 +106,25 @@ def test_semantic_route_links_nothing_between_unrelated_sentences() -> None:
     assert alignment.align(passages, vectors=vectors).clusters == ()
 
 
+def test_outlets_of_one_passage_give_their_pairs_the_exact_margins() -> None:
+    # A folder without a manifest makes each file its own outlet: most outlets of a one-line
+    # file hold one passage (neighbours._exact takes those at once). Every pair's margin must
+    # be the one ``margins`` computes from the whole cosine matrix.
+    rng = np.random.default_rng(5)
+    sizes = [1 if rng.random() < 0.6 else int(rng.integers(2, 12)) for _ in range(300)]
+    outlets = [f"o{n:03d}" for n, size in enumerate(sizes) for _ in range(size)]
+    topics = rng.normal(size=(40, 32))
+    vectors = topics[rng.integers(0, 40, len(outlets))] + 0.5 * rng.normal(size=(len(outlets), 32))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    found = neighbours.mutual_pairs(
+        vectors, outlets, usable=[True] * len(outlets), k=4, min_cosine=0.5, min_margin=0.05
+    )
+    lone = {o for o in outlets if outlets.count(o) == 1}
+    assert any(outlets[p.i] in lone or outlets[p.j] in lone for p in found)
+    exact = neighbours.margins(vectors, outlets, [(p.i, p.j) for p in found], k=4)
+    assert np.allclose([p.margin for p in found], exact, atol=1e-5)
+
+
 def test_margin_prefers_a_standout_match_over_a_passage_close_to_everything() -> None:
     # b0 is as close to every passage of A (a generic line); b1 is a little less close to a1,
     # and to nothing else: by cosine a1's best is b0, by margin it is b1.
