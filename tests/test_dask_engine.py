@@ -283,6 +283,34 @@ def test_workers_paused_at_their_memory_limit_end_the_run_with_one_line(
     assert "dask: all 1 workers paused at their memory limit, spilling to disk" in said
 
 
+class _Workers:
+    """A client whose scheduler reports two paused workers, running ``executing`` tasks each."""
+
+    def __init__(self, executing: int) -> None:
+        self.executing = executing
+
+    def scheduler_info(self, n_workers: int = 5) -> dict[str, Any]:
+        worker = {"status": "paused", "metrics": {"task_counts": {"executing": self.executing}}}
+        return {"workers": {"tcp://a": worker, "tcp://b": dict(worker)}}
+
+
+def test_paused_workers_still_running_a_task_are_waited_for() -> None:
+    # A paused worker finishes what it started (a long merge may free its memory): only workers
+    # paused with nothing running for PAUSED_GIVE_UP_SECONDS end the run.
+    for executing, stops in ((1, False), (0, True)):
+        said: list[str] = []
+        run = distributed._Run(_Workers(executing), "align", said.append)  # type: ignore[arg-type]
+        stopped = False
+        for tick in range(10):
+            try:
+                run._watch(now=tick * distributed.PAUSED_GIVE_UP_SECONDS / 4)
+            except distributed.EngineError:
+                stopped = True
+                break
+        assert stopped is stops
+        assert bool(said) is stops and all("paused at their memory limit" in m for m in said)
+
+
 @needs_dask
 @pytest.mark.parametrize(
     ("error", "says"),

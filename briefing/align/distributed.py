@@ -98,9 +98,9 @@ BATCHES_PER_WORKER = 4
 # The pieces reach each destination in the same order either way, so the results are the same.
 STAGED_FROM = 1_024
 PROGRESS_EVERY_SECONDS = 2.0
-# A worker past its memory limit's pause threshold (distributed.worker.memory.pause, 80 %) runs
-# no task until it has spilled enough to disk; when every worker stays paused with no task done
-# for this long, the run cannot go on, so it ends with a one-line error instead of waiting forever.
+# A worker past its memory limit's pause threshold (distributed.worker.memory.pause, 80 %) starts
+# no task until it has spilled enough to disk; when every worker stays paused with no task done or
+# running for this long, the run cannot go on, so it ends with one line instead of waiting forever.
 PAUSED_GIVE_UP_SECONDS = 120.0
 WAIT_SECONDS = 0.1  # how long the progress loop sleeps while no task is done
 
@@ -1029,21 +1029,25 @@ class _Run:
         self._report()
         return list(self.client.gather(futures))
 
-    def _watch(self) -> None:
+    def _watch(self, now: float | None = None) -> None:
         """Say when every worker is paused at its memory limit, and end the run when they stay
-        paused for PAUSED_GIVE_UP_SECONDS with no task done."""
+        paused for PAUSED_GIVE_UP_SECONDS with no task done and none running (a paused worker
+        finishes the tasks it has started: a long merge may still free its memory)."""
         workers = self.client.scheduler_info(n_workers=-1)["workers"].values()
         if not workers or any(w.get("status") != "paused" for w in workers):
             self.paused_since = None
             return
-        now = time.monotonic()
+        if any(w.get("metrics", {}).get("task_counts", {}).get("executing", 0) for w in workers):
+            self.paused_since = None
+            return
+        now = time.monotonic() if now is None else now
         if self.paused_since is None:
             self.paused_since = now
             self.say(f"dask: all {len(workers)} workers paused at their memory limit, spilling to disk")
         elif now - self.paused_since >= PAUSED_GIVE_UP_SECONDS:
             raise EngineError(
                 f"every Dask worker has been paused at its memory limit for "
-                f"{PAUSED_GIVE_UP_SECONDS:.0f} s with no task done; give workers more memory "
+                f"{PAUSED_GIVE_UP_SECONDS:.0f} s with no task done or running; give workers more memory "
                 "(dask worker --memory-limit) or add workers, then run again"
             )
 
