@@ -325,6 +325,13 @@ def test_a_single_outlet_point_restating_a_lead_sentence_of_another_outlet_is_no
         ("“But we stayed,” he said.", True),
         ("and that he was going back to the White House.", True),
         ("The embassy in Kabul stayed open through the week.", False),
+        # The first person outside quotation marks: a quotation's line.
+        ("We will see them in court.", True),
+        ("I would like to thank my staff for their hard work.", True),
+        # Not the first person: the country, an initial.
+        ("US officials said the talks in Doha would resume on Monday.", False),
+        ("US-led forces left Kabul at the end of August.", False),
+        ("I. M. Pei designed the museum's glass pyramid.", False),
     ],
 )
 def test_a_sentence_leans_on_the_one_before_when_it_cannot_be_read_alone(
