@@ -16,6 +16,7 @@ from briefing.align import alignment, linking, neighbours, semantic
 from briefing.cli import app
 from briefing.errors import BriefingError
 from briefing.models import Passage, Settings
+from briefing.read import corpus
 from tests.conftest import CORPUS
 
 needs_extra = pytest.mark.skipif(
@@ -212,6 +213,25 @@ def test_semantic_switch_reaches_the_settings(
     result = runner.invoke(app, ["align", str(CORPUS), "--no-cache", *args])
     assert result.exit_code == 1 and result.stderr == "Error: stop here\n"
     assert [s.semantic for s in seen] == [expected]
+
+
+def test_an_extra_that_cannot_load_leaves_the_route_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = semantic.importlib.import_module
+
+    def broken(name: str, package: str | None = None) -> object:
+        if name == "usearch":
+            raise ImportError("libstdc++.so.6: version `GLIBCXX_3.4.32' not found")
+        return real(name, package)
+
+    monkeypatch.setattr(semantic.importlib.util, "find_spec", lambda name: object())
+    monkeypatch.setattr(semantic.importlib, "import_module", broken)
+    semantic.available.cache_clear()
+    try:
+        assert semantic.available() is False
+        decided = pipeline._with_manifest(Settings(), corpus.load(CORPUS).manifest)
+        assert decided.semantic is False
+    finally:
+        semantic.available.cache_clear()
 
 
 @pytest.mark.parametrize("command", ["build", "align", "themes"])

