@@ -421,6 +421,11 @@ class Briefing:
     timeline: Timeline = field(default_factory=Timeline)  # dated events, in order
     semantic: bool = False  # whether the semantic route linked too (Settings.semantic, resolved)
 
+    @property
+    def matching(self) -> str:
+        """How passages were matched, as the PDF and the JSON say it."""
+        return "words and meaning" if self.semantic else "words"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:

@@ -21,8 +21,7 @@ def to_document(briefing: Briefing) -> dict[str, Any]:
         "title": briefing.title,
         "description": briefing.description,
         "built": briefing.built.isoformat(),
-        # How passages were matched: by their words, and by sentence vectors too (the semantic route).
-        "matching": "words and meaning" if briefing.semantic else "words",
+        "matching": briefing.matching,  # by words, or by sentence vectors too (the semantic route)
         "documents": [
             {
                 "id": c.article.id,
