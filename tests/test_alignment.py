@@ -6,6 +6,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing import pipeline
 from briefing.align import alignment, anchors, evaluation, linking
@@ -232,6 +234,30 @@ def test_merging_by_connected_component_gives_the_whole_corpus_alignment(tmp_pat
             {pair: s for pair, s in scores.items() if pair[0] in inside and pair[1] in inside},
         )
     assert linking.aligned(passages, groups, linking.nearest(best)) == alignment.align(passages)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=80),
+    st.integers(1, 12),
+)
+def test_links_are_bounded_to_components_of_the_cap_and_only_as_they_must(
+    pairs: list[tuple[int, int]], cap: int
+) -> None:
+    links = [(1 - n / 100, i, j) for n, (i, j) in enumerate(pairs) if i != j]
+    kept = linking.bounded(links, cap)
+    assert [link for link in links if link in kept] == kept  # the order kept, nothing added
+    assert all(len(members) <= cap for members in linking.components(kept))
+    # Each link dropped would have joined, at its turn, two components of the links kept before
+    # it into one past the cap.
+    for n, (_, i, j) in enumerate(links):
+        if links[n] not in kept:
+            before = linking.components([k for k in kept if links.index(k) < n])
+            [side_i] = [c for c in before if i in c] or [[i]]
+            [side_j] = [c for c in before if j in c] or [[j]]
+            assert side_i != side_j and len(side_i) + len(side_j) > cap
+    if cap >= 31:
+        assert kept == links
 
 
 def test_merging_stops_where_two_groups_report_different_events() -> None:

@@ -61,6 +61,9 @@ from briefing.align import alignment, distributed, linking
 from briefing.read import cleaning, corpus, segmentation
 folder, scheduler, size, staged = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 passages = [p for a in corpus.load(folder).articles for p in segmentation.split(cleaning.clean(a))]
+uncapped = alignment.align(passages)
+if len(sys.argv) > 5:
+    linking.COMPONENT_CAP = int(sys.argv[5])
 local = alignment.align(passages)
 said = []
 dask = distributed.align(
@@ -71,6 +74,7 @@ print(json.dumps({
     "clusters": dask.clusters == local.clusters,
     "nearest": dict(dask.nearest) == dict(local.nearest),
     "count": len(local.clusters),
+    "capped": local.clusters != uncapped.clusters,
     "said": said[-1],
 }))
 """
@@ -84,9 +88,14 @@ def _seeded(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _compare(
-    folder: Path, scheduler: str, partition_size: int, staged_from: int = distributed.STAGED_FROM
+    folder: Path,
+    scheduler: str,
+    partition_size: int,
+    staged_from: int = distributed.STAGED_FROM,
+    cap: int | None = None,
 ) -> dict[str, object]:
-    done = _seeded("-c", COMPARE, str(folder), scheduler, str(partition_size), str(staged_from))
+    capped = () if cap is None else (str(cap),)
+    done = _seeded("-c", COMPARE, str(folder), scheduler, str(partition_size), str(staged_from), *capped)
     assert done.returncode == 0, done.stderr
     result: dict[str, object] = json.loads(done.stdout)
     return result
@@ -141,6 +150,18 @@ def test_shuffles_routed_in_two_stages_give_the_local_alignment(scheduler: str, 
     size = -(-len(passages) // 8)
     result = _compare(folder, scheduler, size, staged_from=1)
     assert isinstance(result["count"], int) and result["count"] > 30
+    assert (result["passages"], result["clusters"], result["nearest"]) == (True, True, True)
+
+
+@needs_dask
+def test_components_bounded_by_the_cap_give_the_local_alignment(scheduler: str, tmp_path: Path) -> None:
+    # The synthetic corpus's links chain most passages into one component (its stories share
+    # common words and nothing keeps them apart); a cap of 100 passages splits it, and the engines
+    # must drop the same links and merge the pieces alike.
+    folder = tmp_path / "corpus"
+    passages = _synthetic(folder, 240)
+    result = _compare(folder, scheduler, -(-len(passages) // 3), cap=100)
+    assert result["capped"] is True  # the cap changed the clusters, so the comparison covers it
     assert (result["passages"], result["clusters"], result["nearest"]) == (True, True, True)
 
 

@@ -18,11 +18,12 @@ stages of ``alignment`` by partition of passages:
    finds its passages' best match per outlet and nearest match (``linking.best_matches``) and
    says, for each pair that reaches the link threshold, whether it is its end's best.
 6. links, in this process: from the pairs that may link (mutual or strong; a few per passage),
-   those whose articles are not apart (``linking.links``), and the link graph's connected
-   components (``linking.components``), packed into a few batches a worker.
+   those whose articles are not apart, with no component of more than ``linking.COMPONENT_CAP``
+   passages (``linking.links``), and the link graph's connected components
+   (``linking.components``), packed into batches of about a partition's passages.
 7. group: each batch's merges run on a worker (``linking.groups``), with the batch's passages,
    links and the scored pairs among them, which the scoring tasks still hold, and return the
-   groups in columns (one component may hold most linked passages: ``_group``); this process
+   groups in columns (``_group``); this process
    numbers the clusters (``linking.aligned``). No process holds every scored pair; this one
    holds the passages, which the alignment returns, the links and the nearest matches.
 
@@ -297,7 +298,7 @@ def _batches(components: list[list[int]], workers: int, size: int) -> list[list[
     """The components in BATCHES_PER_WORKER batches a worker, or one batch for each ``size``
     passages they hold if that makes more (fewer when there are fewer components), the heaviest
     first into the lightest batch; a component weighs its size squared (merging compares groups
-    pairwise)."""
+    pairwise). A component is never split: ``linking.links`` bounds them (COMPONENT_CAP)."""
     held = sum(map(len, components))
     count = max(1, min(len(components), max(BATCHES_PER_WORKER * workers, -(-held // size))))
     batches: list[list[int]] = [[] for _ in range(count)]
