@@ -106,3 +106,21 @@ def test_each_citation_names_an_outlet_once_and_links_every_passage(built: Built
     for point in repeated:
         outlets = {passages[pid].outlet for pid in point.passages}
         assert any("(2)</a>" in span and all(o in span for o in outlets) for span in spans), point.text
+
+
+def test_timeline_rows_link_every_passage_of_their_event(built: Built) -> None:
+    import re
+
+    html = built.outputs.html.read_text(encoding="utf-8")
+    [table] = re.findall(r'<table class="timeline">(.*?)</table>', html, flags=re.DOTALL)
+    rows = re.findall(r'<span class="cite">(.*?)</span></td></tr>', table, flags=re.DOTALL)
+    events = built.briefing.timeline.events
+    assert len(rows) == len(events)
+    passages = {p.id: p for p in built.briefing.alignment.passages}
+    repeats = 0
+    for row, event in zip(rows, events, strict=True):
+        names = re.findall(r'<a href="#[^"]+">([^<(][^<]*)</a>', row)
+        assert sorted(names) == sorted({passages[pid].outlet for pid in event.passages}), row
+        assert len(re.findall(r"<a href=", row)) == len(event.passages), row
+        repeats += len(event.passages) - len(names)
+    assert repeats  # some event cites one outlet twice, so the "(2)" links are covered

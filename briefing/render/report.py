@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from briefing import __version__
 from briefing.errors import BriefingError
-from briefing.models import Article, Briefing, Passage, Person, Point, Quote
+from briefing.models import Article, Briefing, Event, Passage, Person, Point, Quote
 from briefing.render import layout
 from briefing.render.layout import templates_dir
 from briefing.render.press import Press, render_here
@@ -133,9 +133,10 @@ def _context(briefing: Briefing, paper: str) -> dict[str, Any]:
         doc = passages[pid].doc
         return anchor(pid) if doc not in extents or pid in extents[doc].shown else more_anchor(doc)
 
-    def citations(point: Point | Quote) -> list[dict[str, str]]:
-        """Each passage of the point (or quote), by outlet; an outlet's second passage and later ones carry
-        their number ("Associated Press (2)"), so that an outlet stating a claim twice is named once."""
+    def citations(point: Point | Quote | Event) -> list[dict[str, str]]:
+        """Each passage of the point (quote, timeline event), by outlet; an outlet's second passage
+        and later ones carry their number ("Associated Press (2)"), so that an outlet stating a
+        claim twice is named once."""
         cited: list[dict[str, str]] = []
         seen: dict[str, int] = {}
         for pid in sorted(point.passages, key=lambda p: (passages[p].outlet, p)):
@@ -211,7 +212,6 @@ def _context(briefing: Briefing, paper: str) -> dict[str, Any]:
         "people_left_out": len(briefing.people) - len(people),
         "side_by_side": side_by_side,
         "contents": _contents(briefing, side_by_side=bool(side_by_side)),
-        "passage_outlet": lambda pid: passages[pid].outlet,
         "point_anchor": lambda point: order[id(point)],
         "cited": {anchor(pid): target for pid, target in cited.items()},
         "linked": _linked(briefing, quotes=quotes, side_by_side=side_by_side, target=target),
