@@ -254,9 +254,14 @@ def main() -> int:
                     capture_output=True, text=True, check=False, env=env,
                 )  # fmt: skip
                 if done.returncode != 0:
-                    # The run's own last words (an EngineError's one line, a traceback's end).
-                    print("\n".join(done.stderr.strip().splitlines()[-12:]), file=sys.stderr)
-                    failed = f"{size:,} articles, {engine} engine: failed (exit {done.returncode})"
+                    # The run's own last words (an EngineError's one line, a traceback's end); Dask
+                    # may log a closing worker's tracebacks after them, so the whole of it is kept.
+                    kept = Path(tempfile.gettempdir()) / f"dask_scaling-{size}-{engine}.stderr"
+                    kept.write_text(done.stderr, encoding="utf-8")
+                    lines = done.stderr.strip().splitlines()
+                    said = [line for line in lines if line.startswith(("dask:", "briefing.errors."))]
+                    print("\n".join([*said[-3:], *lines[-12:]]), file=sys.stderr)
+                    failed = f"{size:,} articles, {engine}: failed (exit {done.returncode}); stderr in {kept}"
                     print(failed, file=sys.stderr)
                     return 1
                 row = json.loads(done.stdout.strip().splitlines()[-1])
