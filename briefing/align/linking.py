@@ -78,15 +78,15 @@ MERGE_CONTEXT_MIN = 2
 # swept is said beside alignment.SEMANTIC_MARGIN.
 SEMANTIC_CONTEXT_GATE = 0.6
 SEMANTIC_MIN_PROBABILITY = 0.02
-# No component of links holds more passages than this (``bounded``): a link that would join two
-# larger than that together is dropped, the weakest last come. No claim is that large; such a
-# component is chained through generic sentences by weak links, and merging it is one task (the
-# Dask engine groups components apart, ``distributed._batches``), so it bounds that task's memory
-# at about a partition's (distributed.PASSAGES_PER_PARTITION). On real stories it never acts:
-# the 43 of ../shared/stories aligned as one corpus give components of a few passages. On
-# synthetic corpora (bench/synthetic.py, aligned without the NLP pass, so without the anchors
-# that keep stories apart) 59 % of the passages of 10,000 articles were one component of 190,188,
-# joined by links of median score 0.16 between different stories.
+# No component of links holds more passages than this (``bounded``): taking the links strongest
+# first, a link that would join two components into a larger one is dropped. No claim is that
+# large; such a component is chained through generic sentences by weak links, and merging it is
+# one task (the Dask engine groups components apart, ``distributed._batches``), so the cap
+# bounds that task's memory at about a partition's (distributed.PASSAGES_PER_PARTITION). On
+# one story it never acts (all 43 of ../shared/stories together hold 3,990 passages; ECB+ dev,
+# 9,040). On synthetic corpora (bench/synthetic.py, aligned without the NLP pass, so without the
+# anchors that keep stories apart) 59 % of the passages of 10,000 articles were one component of
+# 190,188, joined by links of median score 0.16 between different stories.
 COMPONENT_CAP = 20_000
 
 _NON_WORD = re.compile(r"[^\w\x00]+|_")
