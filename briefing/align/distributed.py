@@ -474,7 +474,11 @@ def _index(part: Record, prepared: Record, counts: Record, start: int, buckets: 
     # Columns, not rows: a bucket's postings are a few arrays that pickle as buffers.
     postings = [_columns("tokens", passages="q", outlets="l", limits="d") for _ in range(buckets)]
     requests = [_columns("tokens", passages="q") for _ in range(buckets)]
-    probes: list[tuple[int, int, float, list[str]]] = []
+    # Each passage's probe as codes into the partition's probed tokens, in columns: they wait on
+    # the workers until every bucket has answered, and a tuple and a list of strings per passage
+    # are many small objects that, freed, leave the worker's heap fragmented.
+    probes = _columns("tokens", passages="q", outlets="l", limits="d", codes="l", ends="q")
+    code_of: dict[str, int] = {}
     distinct = _distinct_tokens(prepared["tokens"])
     for offset, (code, tokens) in enumerate(zip(part["outlet"], distinct, strict=True)):
         eligible = alignment.eligible_tokens(tokens, vocabulary, cap)
@@ -493,7 +497,12 @@ def _index(part: Record, prepared: Record, counts: Record, start: int, buckets: 
             column = requests[_bucket_of(token, buckets)]
             column["tokens"].append(token)
             column["passages"].append(i)
-        probes.append((i, code, limit, probe))
+        probes["passages"].append(i)
+        probes["outlets"].append(code)
+        probes["limits"].append(limit)
+        probes["codes"].extend(code_of.setdefault(token, len(code_of)) for token in probe)
+        probes["ends"].append(len(probes["codes"]))
+    probes["tokens"] = list(code_of)
     return {
         "buckets": [{"postings": postings[b], "requests": requests[b]} for b in range(buckets)],
         "probes": probes,
@@ -549,9 +558,7 @@ def _answer(counts: Record, size: int, parts: int, *buckets: Record) -> list[Rec
 
 
 @_task
-def _choose(
-    size: int, parts: int, probes: list[tuple[int, int, float, list[str]]], *answers: Record
-) -> list[Record]:
+def _choose(size: int, parts: int, probes: Record, *answers: Record) -> list[Record]:
     table: dict[str, tuple[float, array[int]]] = {}
     outlet_of: dict[int, int] = {}
     limit_of: dict[int, float] = {}
@@ -563,8 +570,12 @@ def _choose(
         outlet_of.update(zip(answer["named"], answer["outlets"], strict=True))
         limit_of.update(zip(answer["named"], answer["limits"], strict=True))
     out = [_columns(a="q", b="q") for _ in range(parts)]
-    for i, outlet, limit, probe in probes:
-        weights = alignment.accumulate(table[token] for token in probe)
+    tokens, codes, start = probes["tokens"], probes["codes"], 0
+    for i, outlet, limit, end in zip(
+        probes["passages"], probes["outlets"], probes["limits"], probes["ends"], strict=True
+    ):
+        weights = alignment.accumulate(table[tokens[c]] for c in codes[start:end])
+        start = end
         for j in alignment.kept_candidates(
             weights, outlet=outlet, limit=limit, outlets=outlet_of, limits=limit_of
         ):
