@@ -223,7 +223,6 @@ def test_an_extra_that_cannot_load_leaves_the_route_off(monkeypatch: pytest.Monk
             raise ImportError("libstdc++.so.6: version `GLIBCXX_3.4.32' not found")
         return real(name, package)
 
-    monkeypatch.setattr(semantic.importlib.util, "find_spec", lambda name: object())
     monkeypatch.setattr(semantic.importlib, "import_module", broken)
     semantic.available.cache_clear()
     try:

@@ -440,22 +440,31 @@ def _prepare(part: Record, rarities: list[Mapping[str, float]]) -> Record:
     # Each passage's distinct index tokens (all that _index reads of them), as codes into the
     # partition's own words: they wait on the workers until every partition's counts are summed,
     # and codes in one array hold a tenth of what a list of strings per passage does.
+    distinct = [
+        set(alignment.prepare_text(text, anchors)[1])
+        for text, anchors in zip(part["text"], found, strict=True)
+    ]
+    df: Counter[str] = Counter()
+    for tokens in distinct:
+        df.update(tokens)
+    return {"tokens": _coded(distinct), "counts": {"df": dict(df), "size": len(distinct)}}
+
+
+def _coded(lists: Iterable[Iterable[str]]) -> Record:
+    """Lists of tokens as codes into their distinct words, in one array with where each list
+    ends (``_decoded`` reads them back)."""
     code_of: dict[str, int] = {}
     codes, ends = array("l"), array("q")
-    df: Counter[str] = Counter()
-    for text, anchors in zip(part["text"], found, strict=True):
-        distinct = set(alignment.prepare_text(text, anchors)[1])
-        df.update(distinct)
-        codes.extend(code_of.setdefault(token, len(code_of)) for token in distinct)
+    for tokens in lists:
+        codes.extend(code_of.setdefault(token, len(code_of)) for token in tokens)
         ends.append(len(codes))
-    tokens = {"words": list(code_of), "codes": codes, "ends": ends}
-    return {"tokens": tokens, "counts": {"df": dict(df), "size": len(ends)}}
+    return {"words": list(code_of), "codes": codes, "ends": ends}
 
 
-def _distinct_tokens(tokens: Record) -> Iterator[list[str]]:
-    """Each passage's distinct index tokens from ``_prepare``'s codes, in passage order."""
-    words, codes, start = tokens["words"], tokens["codes"], 0
-    for end in tokens["ends"]:
+def _decoded(coded: Record) -> Iterator[list[str]]:
+    """Each list of tokens of ``_coded``, in order."""
+    words, codes, start = coded["words"], coded["codes"], 0
+    for end in coded["ends"]:
         yield [words[c] for c in codes[start:end]]
         start = end
 
@@ -474,12 +483,12 @@ def _index(part: Record, prepared: Record, counts: Record, start: int, buckets: 
     # Columns, not rows: a bucket's postings are a few arrays that pickle as buffers.
     postings = [_columns("tokens", passages="q", outlets="l", limits="d") for _ in range(buckets)]
     requests = [_columns("tokens", passages="q") for _ in range(buckets)]
-    # Each passage's probe as codes into the partition's probed tokens, in columns: they wait on
-    # the workers until every bucket has answered, and a tuple and a list of strings per passage
-    # are many small objects that, freed, leave the worker's heap fragmented.
-    probes = _columns("tokens", passages="q", outlets="l", limits="d", codes="l", ends="q")
-    code_of: dict[str, int] = {}
-    distinct = _distinct_tokens(prepared["tokens"])
+    # Each passage's probe in columns, its tokens coded: they wait on the workers until every
+    # bucket has answered, and a tuple and a list of strings per passage are many small objects
+    # that, freed, leave the worker's heap fragmented.
+    probes = _columns(passages="q", outlets="l", limits="d")
+    probed: list[list[str]] = []
+    distinct = _decoded(prepared["tokens"])
     for offset, (code, tokens) in enumerate(zip(part["outlet"], distinct, strict=True)):
         eligible = alignment.eligible_tokens(tokens, vocabulary, cap)
         if not eligible:
@@ -500,9 +509,8 @@ def _index(part: Record, prepared: Record, counts: Record, start: int, buckets: 
         probes["passages"].append(i)
         probes["outlets"].append(code)
         probes["limits"].append(limit)
-        probes["codes"].extend(code_of.setdefault(token, len(code_of)) for token in probe)
-        probes["ends"].append(len(probes["codes"]))
-    probes["tokens"] = list(code_of)
+        probed.append(probe)
+    probes["tokens"] = _coded(probed)
     return {
         "buckets": [{"postings": postings[b], "requests": requests[b]} for b in range(buckets)],
         "probes": probes,
@@ -570,12 +578,10 @@ def _choose(size: int, parts: int, probes: Record, *answers: Record) -> list[Rec
         outlet_of.update(zip(answer["named"], answer["outlets"], strict=True))
         limit_of.update(zip(answer["named"], answer["limits"], strict=True))
     out = [_columns(a="q", b="q") for _ in range(parts)]
-    tokens, codes, start = probes["tokens"], probes["codes"], 0
-    for i, outlet, limit, end in zip(
-        probes["passages"], probes["outlets"], probes["limits"], probes["ends"], strict=True
+    for i, outlet, limit, probe in zip(
+        probes["passages"], probes["outlets"], probes["limits"], _decoded(probes["tokens"]), strict=True
     ):
-        weights = alignment.accumulate(table[tokens[c]] for c in codes[start:end])
-        start = end
+        weights = alignment.accumulate(table[token] for token in probe)
         for j in alignment.kept_candidates(
             weights, outlet=outlet, limit=limit, outlets=outlet_of, limits=limit_of
         ):

@@ -9,7 +9,6 @@ rows, which ``alignment.align(..., vectors=...)`` takes; nothing else sees the e
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
 from collections.abc import Sequence
 from functools import cache
@@ -59,8 +58,6 @@ def available() -> bool:
     loads: where an install cannot load (a library missing, a numpy it was not built for), the
     route stays off rather than failing every build that did not ask for it, and asking for it
     names the install command."""
-    if any(importlib.util.find_spec(name) is None for name in MODULES):
-        return False
     try:
         for name in MODULES:
             importlib.import_module(name)
