@@ -325,3 +325,26 @@ def test_a_clause_cut_from_a_sentence_is_shown_as_its_whole_sentence() -> None:
         Alignment(passages=passages, clusters=()), articles=[], readings=[], people=[], outlets=["A"]
     )
     assert "a#1" not in {p.passage for p in without.sentences}  # no sentence known: not shown cut
+
+
+def test_a_clause_whose_words_a_chosen_sentence_holds_is_not_listed_again() -> None:
+    quote = (
+        "“I can’t imagine what the harbour would be, I can’t imagine what the town would be, with"
+        " the bridge closed,” the mayor told the council on Monday."
+    )
+    clause = "“I can’t imagine what the harbour would be"
+    other = "The council approved the harbour bridge plan on Monday after a long debate."
+    a = [_passage("a", 0, quote), _passage("a", 1, other)]
+    b = [_passage("b", 0, quote), _passage("b", 1, other)]
+    c = [_passage("c", 0, clause)]
+    clusters = (_cluster("c1", [a[0], b[0]]), _cluster("c2", [a[1], b[1]]))
+    result = overview.summarise(
+        Alignment(passages=(*a, *b, *c), clusters=clusters),
+        articles=[make_article("", outlet=o) for o in "abc"],
+        readings=[],
+        people=[],
+        outlets=["A", "B", "C"],
+    )
+    chosen = [p.passage for p in result.sentences]
+    assert "c#0" not in chosen
+    assert {p.cluster for p in result.sentences} == {"c1", "c2"}

@@ -56,6 +56,10 @@ LEAD_PASSAGES = 3
 # Two sentences whose distinct stems overlap this much (Jaccard) say one thing: keep the first
 # (0.3 to 0.7: flat; the clusters already hold most restatements together).
 DUPLICATE_JACCARD = 0.5
+# ... and a sentence most of whose stems another chosen sentence holds restates it too (a clause
+# cut from a quote the overview already gives whole: "“I can’t imagine what this place would be"
+# beside the whole quotation, Jaccard 0.3).
+DUPLICATE_CONTAINED = 0.8
 # Each of who / where / when a sentence is the first to name multiplies its score by 1 + this.
 # ROUGE-neutral (0 to 0.6 within 0.02); kept so that the lines say who, where and when.
 FACET_BONUS = 0.15
@@ -348,8 +352,15 @@ def _lead_first(chosen: Sequence[_Candidate]) -> list[_Candidate]:
 
 
 def _restates(a: _Candidate, b: _Candidate) -> bool:
-    union = a.stems | b.stems
-    return bool(union) and len(a.stems & b.stems) / len(union) >= DUPLICATE_JACCARD
+    """Whether two sentences say one thing: their stems overlap by DUPLICATE_JACCARD, or one
+    holds DUPLICATE_CONTAINED of the other's."""
+    shared = len(a.stems & b.stems)
+    if not shared:
+        return False
+    return (
+        shared / len(a.stems | b.stems) >= DUPLICATE_JACCARD
+        or shared / min(len(a.stems), len(b.stems)) >= DUPLICATE_CONTAINED
+    )
 
 
 def _people(people: Sequence[Person], *, outlets: int) -> tuple[str, ...]:
