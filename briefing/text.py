@@ -174,6 +174,8 @@ def without_dateline(sentence: str) -> str:
 _REFERS_BACK = re.compile(
     r"^[“\"‘']?(he|she|it|its|they|their|this|that|these|those|and|but|so|or|also|then)\b", re.IGNORECASE
 )
+# ... or once a short opening phrase is said: "For the country, it could be four years."
+_REFERS_BACK_AFTER = re.compile(r"^[“\"‘']?[^\W\d][^,;:“”\"]{0,40},\s+(he|she|it|they|these|those)\b")
 
 
 # Speech with no speaker: a sentence in the first person outside any quotation mark is a line of
@@ -194,7 +196,7 @@ def leans(sentence: str) -> bool:
     or is speech that does not say who speaks (a first-person line outside quotation marks, or
     nothing but a quotation)."""
     text = sentence.lstrip()
-    if _REFERS_BACK.match(text) or text[:1].islower() or fragment(text):
+    if _REFERS_BACK.match(text) or _REFERS_BACK_AFTER.match(text) or text[:1].islower() or fragment(text):
         return True
     return bool(_FIRST_PERSON.match(text)) or unattributed(text)
 

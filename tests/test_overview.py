@@ -221,7 +221,12 @@ def test_names_come_from_entities_most_outlets_give() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["He said the plan was dead and buried for good now.", "and the plan was dead"]
+    "text",
+    [
+        "He said the plan was dead and buried for good now.",
+        "and the plan was dead",
+        "For the council, it was dead and buried for good now.",
+    ],
 )
 def test_a_sentence_that_leans_on_another_scores_less(text: str) -> None:
     assert overview._clarity(text) < overview._clarity("The plan was dead and buried for good now.")
