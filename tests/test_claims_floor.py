@@ -23,12 +23,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 import claims  # type: ignore[import-not-found]  # noqa: E402
 
 # Measured with `python bench/claims.py measure [--semantic]` (six BASIL stories: Fox News, The
-# New York Times and HuffPost; 155 claims, 277 outlet pairs of a claim): default install, 59
-# links, precision 0.898, outlet-pair recall 63/277 = 0.227; with the semantic route,
+# New York Times and HuffPost; 155 claims, 277 outlet pairs of a claim): default install, 65
+# links, precision 0.892, outlet-pair recall 68/277 = 0.245 (59 / 0.898 / 0.227 before
+# linking.vouched); with the semantic route,
 # 108 links, precision 0.824, recall 99/277 = 0.357 (91 / 0.791 / 0.300 before
 # alignment.vouched_pairs, 94 / 0.798 / 0.314 before alignment.attachments). Floors only move up.
 PRECISION_FLOOR = 0.89
-OUTLET_PAIR_RECALL_FLOOR = 0.22
+OUTLET_PAIR_RECALL_FLOOR = 0.24
 SEMANTIC_PRECISION_FLOOR = 0.82
 SEMANTIC_OUTLET_PAIR_RECALL_FLOOR = 0.35
 

@@ -65,6 +65,9 @@ uncapped = alignment.align(passages)
 if len(sys.argv) > 5:
     linking.COMPONENT_CAP = int(sys.argv[5])
 local = alignment.align(passages)
+held, linking.VOUCH_MEAN = linking.VOUCH_MEAN, 2.0  # no group vouches for any passage
+unvouched = alignment.align(passages)
+linking.VOUCH_MEAN = held
 said = []
 dask = distributed.align(
     passages, scheduler=scheduler, progress=said.append, partition_size=size, staged_from=staged
@@ -75,6 +78,7 @@ print(json.dumps({
     "nearest": dict(dask.nearest) == dict(local.nearest),
     "count": len(local.clusters),
     "capped": local.clusters != uncapped.clusters,
+    "vouched": local.clusters != unvouched.clusters,
     "said": said[-1],
 }))
 """
@@ -135,6 +139,7 @@ def test_dask_engine_aligns_synthetic_corpus_as_local_engine(scheduler: str, tmp
     # 4,000 passages a partition: three, so postings, probes and pairs cross partitions.
     result = _compare(folder, scheduler, 4_000)
     assert isinstance(result["count"], int) and result["count"] > 50
+    assert result["vouched"] is True  # groups took passages they vouch for (linking.vouched)
     assert (result["passages"], result["clusters"], result["nearest"]) == (True, True, True)
     said = str(result["said"])
     assert said.startswith("dask: align ") and said.endswith(" tasks done")

@@ -21,9 +21,12 @@ stages of ``alignment`` by partition of passages:
    those whose articles are not apart, with no component of more than ``linking.COMPONENT_CAP``
    passages (``linking.links``), and the link graph's connected components
    (``linking.components``), packed into batches of about a partition's passages.
-7. group: each batch's merges run on a worker (``linking.groups``), with the batch's passages,
-   links and the scored pairs among them, which the scoring tasks still hold, and return the
-   groups in columns (``_group``); this process
+7. group: each batch's merges run on a worker (``linking.merged``), with the batch's passages,
+   links and the scored pairs among them, which the scoring tasks still hold; then the batch's
+   groups take the passages in no link they vouch for (``linking.vouched``, ``linking.attached``):
+   each passage whose best linked partner (``linking.partners``, reduced over the scoring tasks)
+   is in the batch goes to it as a guest, with its scored pairs there, so that each batch
+   decides alone. The groups come back in columns (``_group``); this process
    numbers the clusters (``linking.aligned``). No process holds every scored pair; this one
    holds the passages, which the alignment returns, the links and the nearest matches.
 
@@ -239,7 +242,8 @@ def align(
         links = linking.links(units, candidates, {})
         workers = len(client.scheduler_info(n_workers=-1)["workers"])
         batches = _batches(linking.components(links), workers, partition_size)
-        among = _among_of(run, scored, batches)
+        guests = _guests(run, scored, batches, passages)
+        among = _among_of(run, scored, batches, guests)
         del scored
         groups = _groups_of(
             run,
@@ -249,18 +253,60 @@ def align(
             links,
             batches,
             [
-                _pack([passages[m] for m in members], found, codes, rarities) | {"index": array("q", members)}
-                for members in batches
+                _pack([passages[m] for m in rows], found, codes, rarities)
+                | {"index": array("q", rows)}
+                | _partner_columns(guests[k])
+                for k, members in enumerate(batches)
+                for rows in [sorted([*members, *guests[k]])]
             ],
         )
     return linking.aligned(passages, groups, nearest)
 
 
-def _among_of(run: _Run, scored: list[Future[Any]], batches: list[list[int]]) -> list[Future[Any]]:
-    """Each scoring task's pairs among each batch's passages (``_among``)."""
+def _guests(
+    run: _Run, scored: list[Future[Any]], batches: list[list[int]], passages: Sequence[Passage]
+) -> list[dict[int, tuple[float, int]]]:
+    """For each batch, the passages in no link that its groups may vouch for (linking.vouched):
+    each one whose best linked partner (``linking.partners``, reduced over the scoring tasks) is
+    in the batch, with that partner, so that the batch decides alone as the local engine does."""
     if not batches:
         return []
     batch_of = {m: k for k, members in enumerate(batches) for m in members}
+    [linked] = run.client.scatter([array("q", sorted(batch_of))], broadcast=True)
+    found = linking.best_partners(
+        *(_partners_of(part) for part in run.gather([run.submit(_partners, s, linked) for s in scored]))
+    )
+    guests: list[dict[int, tuple[float, int]]] = [{} for _ in batches]
+    for x, (score, m) in sorted(found.items()):
+        if score >= linking.VOUCH_MIN and linking.vouchable(passages[x].text):
+            guests[batch_of[m]][x] = (score, m)
+    return guests
+
+
+def _partners_of(part: Record) -> dict[int, tuple[float, int]]:
+    """The passages and partners of ``_partners``' columns, or of a batch's (``_partner_columns``)."""
+    if "guest" in part:
+        return dict(zip(part["guest"], zip(part["guest_score"], part["partner"], strict=True), strict=True))
+    return dict(zip(part["x"], zip(part["score"], part["m"], strict=True), strict=True))
+
+
+def _partner_columns(guests: Mapping[int, tuple[float, int]]) -> Record:
+    """A batch's guests and their partners, in columns beside its passages' and links'."""
+    return {
+        "guest": array("q", guests),
+        "partner": array("q", [m for _, m in guests.values()]),
+        "guest_score": array("d", [score for score, _ in guests.values()]),
+    }
+
+
+def _among_of(
+    run: _Run, scored: list[Future[Any]], batches: list[list[int]], guests: list[dict[int, tuple[float, int]]]
+) -> list[Future[Any]]:
+    """Each scoring task's pairs among each batch's passages and guests (``_among``)."""
+    if not batches:
+        return []
+    batch_of = {m: k for k, members in enumerate(batches) for m in members}
+    batch_of.update((x, k) for k, held in enumerate(guests) for x in held)
     [where] = run.client.scatter(
         [{"members": array("q", batch_of), "batches": array("q", batch_of.values())}], broadcast=True
     )
@@ -676,6 +722,20 @@ def _best(*sides: Record) -> Record:
     return {"nearest": linking.nearest(best), "sides": list(linking.preferences(seen, best))}
 
 
+@_task
+def _partners(scored: Record, linked: array[int]) -> Record:
+    """``linking.partners`` of one scoring task's pairs, in columns."""
+    found = linking.partners(
+        zip(zip(scored["a"], scored["b"], strict=True), scored["score"], strict=True), set(linked)
+    )
+    out = _columns(x="q", m="q", score="d")
+    for x, (score, m) in found.items():
+        out["x"].append(x)
+        out["m"].append(m)
+        out["score"].append(score)
+    return out
+
+
 def _among(scored: Record, where: Record, batches: int) -> list[Record]:
     """For each batch of components, the scored pairs with both passages in it (``where``: the
     batched passages and their batches); merges look them up."""
@@ -692,7 +752,8 @@ def _among(scored: Record, where: Record, batches: int) -> list[Record]:
 
 @_task
 def _group(counts: Record, rarities: list[Mapping[str, float]], batch: Record, *among: Record) -> Record:
-    """``linking.groups`` on one batch of components, in columns (``_grouped`` reads them back).
+    """The groups of one batch of components (``linking.merged``, then the guests they vouch for
+    joined), in columns (``_grouped`` reads them back).
 
     One batch may hold most of the run's linked passages: on the synthetic corpora one component
     of the link graph joins 59 % of the passages (190,188 of 320,316 at 10,000 articles), and a
@@ -707,7 +768,11 @@ def _group(counts: Record, rarities: list[Mapping[str, float]], batch: Record, *
     )
     scores = _PairScores(among)
     links = zip(batch["score"], batch["i"], batch["j"], strict=True)  # read once, in order
-    return _packed_groups(linking.described(units, linking.merged(units, links, scores), scores))
+    members = linking.merged(units, links, scores)
+    proposals = linking.vouched(units, members, scores, _partners_of(batch))
+    return _packed_groups(
+        linking.described(units, linking.attached(units, members, scores, proposals), scores)
+    )
 
 
 class _ByPosition(Mapping[int, T]):
@@ -746,7 +811,7 @@ def _packed_groups(groups: Iterable[linking.Group]) -> Record:
 
 
 def _grouped(packed: Record) -> Iterator[linking.Group]:
-    """The groups of ``_packed_groups``, as ``linking.groups`` gives them."""
+    """The groups of ``_packed_groups``, as ``linking.described`` gives them."""
     start = first = 0
     for end, last in zip(packed["ends"], packed["pair_ends"], strict=True):
         pairs = zip(
