@@ -274,16 +274,20 @@ def vouched(
     group_of = {m: g for g, group in enumerate(members) for m in group}
     pair_score = _scorer(units, scores)
     best: dict[tuple[int, Hashable], tuple[float, int]] = {}
-    for x, (_, m) in sorted(partner_of.items()):
+    for x, (score, m) in sorted(partner_of.items()):
         g = group_of.get(m)
-        if g is None or x in group_of or not vouchable(units.text(x)):
+        if g is None or x in group_of or score < VOUCH_MIN:
             continue
         group, outlet = members[g], units.outlet(x)
-        if any(units.outlet(y) == outlet for y in group):
+        if any(units.outlet(y) == outlet for y in group) or not vouchable(units.text(x)):
             continue
-        found = [pair_score(x, y) for y in group]
+        found: list[float] = []
+        for y in group:  # the cheap tests first, and scoring stops at the first pair under VOUCH_MIN
+            found.append(pair_score(x, y))
+            if found[-1] < VOUCH_MIN:
+                break
         mean = sum(found) / len(found)
-        if min(found) < VOUCH_MIN or mean < VOUCH_MEAN:
+        if found[-1] < VOUCH_MIN or mean < VOUCH_MEAN:
             continue
         held = best.get((g, outlet))
         if held is None or mean > held[0]:
