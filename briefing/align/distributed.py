@@ -242,7 +242,7 @@ def align(
         links = linking.links(units, candidates, {})
         workers = len(client.scheduler_info(n_workers=-1)["workers"])
         batches = _batches(linking.components(links), workers, partition_size)
-        guests = _guests(run, scored, batches, passages)
+        guests = _guests(run, scored, batches)
         among = _among_of(run, scored, batches, guests)
         del scored
         groups = _groups_of(
@@ -264,7 +264,7 @@ def align(
 
 
 def _guests(
-    run: _Run, scored: list[Future[Any]], batches: list[list[int]], passages: Sequence[Passage]
+    run: _Run, scored: list[Future[Any]], batches: list[list[int]]
 ) -> list[dict[int, tuple[float, int]]]:
     """For each batch, the passages in no link that its groups may vouch for (linking.vouched):
     each one whose best linked partner (``linking.partners``, reduced over the scoring tasks) is
@@ -277,26 +277,29 @@ def _guests(
         *(_partners_of(part) for part in run.gather([run.submit(_partners, s, linked) for s in scored]))
     )
     guests: list[dict[int, tuple[float, int]]] = [{} for _ in batches]
+    # Only the partner's score is tested here: the rest is the batch's (linking.vouched), since
+    # reading every guest's words in this process would keep them all (text.words' cache).
     for x, (score, m) in sorted(found.items()):
-        if score >= linking.VOUCH_MIN and linking.vouchable(passages[x].text):
+        if score >= linking.VOUCH_MIN:
             guests[batch_of[m]][x] = (score, m)
     return guests
 
 
-def _partners_of(part: Record) -> dict[int, tuple[float, int]]:
-    """The passages and partners of ``_partners``' columns, or of a batch's (``_partner_columns``)."""
-    if "guest" in part:
-        return dict(zip(part["guest"], zip(part["guest_score"], part["partner"], strict=True), strict=True))
-    return dict(zip(part["x"], zip(part["score"], part["m"], strict=True), strict=True))
-
-
-def _partner_columns(guests: Mapping[int, tuple[float, int]]) -> Record:
-    """A batch's guests and their partners, in columns beside its passages' and links'."""
+def _partner_columns(found: Mapping[int, tuple[float, int]]) -> Record:
+    """Passages and their best linked partners (x -> (score, m)) in columns, as a ``_partners``
+    task returns them and as a batch's guests travel beside its passages (``_partners_of``)."""
     return {
-        "guest": array("q", guests),
-        "partner": array("q", [m for _, m in guests.values()]),
-        "guest_score": array("d", [score for score, _ in guests.values()]),
+        "guest": array("q", found),
+        "partner": array("q", [m for _, m in found.values()]),
+        "guest_score": array("d", [score for score, _ in found.values()]),
     }
+
+
+def _partners_of(columns: Record) -> dict[int, tuple[float, int]]:
+    """The passages and partners of ``_partner_columns``."""
+    return dict(
+        zip(columns["guest"], zip(columns["guest_score"], columns["partner"], strict=True), strict=True)
+    )
 
 
 def _among_of(
@@ -725,15 +728,8 @@ def _best(*sides: Record) -> Record:
 @_task
 def _partners(scored: Record, linked: array[int]) -> Record:
     """``linking.partners`` of one scoring task's pairs, in columns."""
-    found = linking.partners(
-        zip(zip(scored["a"], scored["b"], strict=True), scored["score"], strict=True), set(linked)
-    )
-    out = _columns(x="q", m="q", score="d")
-    for x, (score, m) in found.items():
-        out["x"].append(x)
-        out["m"].append(m)
-        out["score"].append(score)
-    return out
+    pairs = zip(zip(scored["a"], scored["b"], strict=True), scored["score"], strict=True)
+    return _partner_columns(linking.partners(pairs, set(linked)))
 
 
 def _among(scored: Record, where: Record, batches: int) -> list[Record]:

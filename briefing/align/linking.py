@@ -236,11 +236,9 @@ def partners(
     items, any order; the Dask engine reduces each partition's with ``best_partners``."""
     best: dict[int, tuple[float, int]] = {}
     for (i, j), score in scored:
-        for x, m in ((i, j), (j, i)):
-            if m in linked and x not in linked:
-                held = best.get(x)
-                if held is None or (score, -m) > (held[0], -held[1]):
-                    best[x] = (score, m)
+        if (i in linked) != (j in linked):
+            x, m = (j, i) if i in linked else (i, j)
+            _prefer(best, x, score, m)
     return best
 
 
@@ -249,10 +247,15 @@ def best_partners(*found: Mapping[int, tuple[float, int]]) -> dict[int, tuple[fl
     best: dict[int, tuple[float, int]] = {}
     for part in found:
         for x, (score, m) in part.items():
-            held = best.get(x)
-            if held is None or (score, -m) > (held[0], -held[1]):
-                best[x] = (score, m)
+            _prefer(best, x, score, m)
     return best
+
+
+def _prefer(best: dict[int, tuple[float, int]], x: int, score: float, m: int) -> None:
+    """Keep (score, m) as x's partner when it beats the one held (a tie: the lower position)."""
+    held = best.get(x)
+    if held is None or (score, -m) > (held[0], -held[1]):
+        best[x] = (score, m)
 
 
 def vouchable(text: str) -> bool:
