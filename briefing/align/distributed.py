@@ -336,10 +336,15 @@ def _groups_of(
         columns["score"].append(score)
         columns["i"].append(i)
         columns["j"].append(j)
+    # Each batch's record goes to the workers by scatter, not inside its task: in the graph, the
+    # scheduler would hold every batch's passages until its task runs.
+    records = run.client.scatter([rows[k] | batch_links[k] for k in range(len(batches))])
+    del rows, batch_links
     futures = [
-        run.submit(_gathered, _group, (counts, rarity, rows[k] | batch_links[k]), *bundles)
+        run.submit(_gathered, _group, (counts, rarity, records[k]), *bundles)
         for k, bundles in enumerate(run.route(among, _pick, len(batches)))
     ]
+    del records
     return [group for result in run.gather(futures) for group in _grouped(result)]
 
 
