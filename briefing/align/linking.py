@@ -258,12 +258,6 @@ def _prefer(best: dict[int, tuple[float, int]], x: int, score: float, m: int) ->
         best[x] = (score, m)
 
 
-def vouchable(text: str) -> bool:
-    """Whether a group may vouch for a passage of this text: VOUCH_WORDS distinct stems or more,
-    and no fragment."""
-    return len(set(words(text).stems)) >= VOUCH_WORDS and not fragment(text)
-
-
 def vouched(
     units: Units,
     members: Sequence[Sequence[int]],
@@ -282,7 +276,9 @@ def vouched(
         if g is None or x in group_of or score < VOUCH_MIN:
             continue
         group, outlet = members[g], units.outlet(x)
-        if any(units.outlet(y) == outlet for y in group) or not vouchable(units.text(x)):
+        if any(units.outlet(y) == outlet for y in group):
+            continue
+        if units.profile(x).distinct < VOUCH_WORDS or fragment(units.text(x)):
             continue
         found: list[float] = []
         for y in group:  # the cheap tests first, and scoring stops at the first pair under VOUCH_MIN
